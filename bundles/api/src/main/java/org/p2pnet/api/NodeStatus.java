@@ -1,0 +1,25 @@
+package org.p2pnet.api;
+
+import java.util.Map;
+
+/**
+ * A snapshot of the node's state and counters, as {@code p2p:status} shows it.
+ *
+ * @param identity         who this node is
+ * @param listening        the bound listen address, or null when not listening
+ * @param acceptInbound    whether inbound channels are accepted
+ * @param transport        name of the active channel transport, or null when none is present
+ * @param inboundChannels  open inbound channels
+ * @param outboundChannels open outbound channels
+ * @param knownPeers       entries in the known-peers list
+ * @param packetsIn        packets received on all channels
+ * @param packetsOut       packets sent on all channels
+ * @param rejections       rejected inputs by reason (malformed frames, handshake failures, refusals …)
+ */
+public record NodeStatus(NodeIdentity identity, PeerAddress listening, boolean acceptInbound, String transport,
+                         int inboundChannels, int outboundChannels, int knownPeers,
+                         long packetsIn, long packetsOut, Map<DisconnectReason, Long> rejections) {
+    public NodeStatus {
+        rejections = Map.copyOf(rejections);
+    }
+}

@@ -1,0 +1,53 @@
+package org.p2pnet.api;
+
+import java.time.Instant;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.p2pnet.api.packet.Packet;
+
+/**
+ * An open, identified channel with one peer (P2PNet's PeerChannel). Obtained from
+ * {@link PeerNetwork}; never implemented by plug-ins.
+ */
+@ProviderType
+public interface PeerChannel {
+    /** A node-unique id of this channel (not of the peer). */
+    String channelId();
+
+    /** The remote peer's id, checked against its key. */
+    PeerId peerId();
+
+    /** The observed remote socket address. */
+    PeerAddress remoteAddress();
+
+    /** The remote peer's dialable address (observed host, advertised listen port). */
+    PeerAddress listenAddress();
+
+    ChannelDirection direction();
+
+    TrustLevel trustLevel();
+
+    /** When the channel was identified. */
+    Instant openedAt();
+
+    /** When the last packet was received or sent. */
+    Instant lastActivity();
+
+    ChannelStats stats();
+
+    /** True while the channel is open. */
+    boolean isOpen();
+
+    /** True while the channel can take more outbound data without exceeding its write buffer. */
+    boolean isWritable();
+
+    /**
+     * Sends a packet. The stage completes when the packet has been written to the socket, or
+     * fails (for example the channel closed, or its write buffer is over its hard limit).
+     */
+    CompletionStage<Void> send(Packet packet);
+
+    /** Sends a DISCONNECT with this reason, then closes. */
+    CompletionStage<Void> disconnect(DisconnectReason reason, String message);
+}

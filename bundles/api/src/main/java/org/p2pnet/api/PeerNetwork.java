@@ -1,0 +1,69 @@
+package org.p2pnet.api;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.p2pnet.api.packet.Packet;
+
+/**
+ * The node's peer network (P2PNet's PeerNetwork): known peers, active channels, connect,
+ * disconnect and send. Provided by the core bundle as an OSGi service.
+ */
+@ProviderType
+public interface PeerNetwork {
+
+    /** This node's identity. */
+    NodeIdentity identity();
+
+    /** State and counters. */
+    NodeStatus status();
+
+    /** Peers this node knows of (P2PNet's KnownPeers), connected or not. */
+    Collection<PeerInfo> knownPeers();
+
+    Optional<PeerInfo> knownPeer(PeerId id);
+
+    /** Open channels (P2PNet's ActivePeerChannels). */
+    Collection<PeerChannel> activeChannels();
+
+    /** Open channels at {@link TrustLevel#ENHANCED}. */
+    Collection<PeerChannel> trustedChannels();
+
+    Optional<PeerChannel> channel(PeerId id);
+
+    /**
+     * Resolves a full id or a unique prefix of one (at least 4 hex digits) among known peers
+     * and open channels.
+     *
+     * @throws IllegalArgumentException naming the problem: no match, or several
+     */
+    PeerId resolve(String idOrPrefix);
+
+    /**
+     * Dials a peer. Completes with the identified channel — an existing one if this node already
+     * has a channel with the peer at that address — or fails with a {@link ChannelException}
+     * that says why.
+     */
+    CompletionStage<PeerChannel> connect(PeerAddress address);
+
+    /** Sends a DISCONNECT with the reason to the peer and closes the channel. */
+    CompletionStage<Void> disconnect(PeerId peer, DisconnectReason reason, String message);
+
+    /** Sends a packet on the peer's channel; fails with a {@link ChannelException} when there is none. */
+    CompletionStage<Void> send(PeerId peer, Packet packet);
+
+    /**
+     * Records what a peer advertises about itself, adding it to the known peers. The identity
+     * handler calls this for each IDENTITY it receives.
+     */
+    void recordIdentity(PeerChannel channel, org.p2pnet.api.packet.IdentityPacket identity);
+
+    /** Records how a peer ended a channel. The disconnect handler calls this for each DISCONNECT. */
+    void recordDisconnect(PeerChannel channel, org.p2pnet.api.packet.DisconnectPacket disconnect);
+
+    /** Dispatch state per packet type. */
+    List<HandlerInfo> handlers();
+}

@@ -1,0 +1,46 @@
+package org.p2pnet.api.packet;
+
+import java.util.Set;
+
+/** Names of the built-in packet types, and the rule every type name follows. */
+public final class PacketTypes {
+    public static final String IDENTITY = "IDENTITY";
+    public static final String DISCONNECT = "DISCONNECT";
+    public static final String PEER_GROUP = "PEER_GROUP";
+    public static final String DATA = "DATA";
+    public static final String MESSAGE = "MESSAGE";
+    public static final String BROADCAST = "BROADCAST";
+
+    /** Every built-in type. */
+    public static final Set<String> BUILT_IN = Set.of(IDENTITY, DISCONNECT, PEER_GROUP, DATA, MESSAGE, BROADCAST);
+
+    /** Longest allowed type name. */
+    public static final int MAX_NAME_LENGTH = 64;
+
+    private PacketTypes() {
+    }
+
+    /**
+     * Checks a type name: 1–64 characters from {@code A-Z a-z 0-9 _ . -}.
+     *
+     * @return the name
+     * @throws IllegalArgumentException with the reason
+     */
+    public static String requireValidName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("packet type name is empty");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException("packet type name is longer than " + MAX_NAME_LENGTH + " characters");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '.' || c == '-';
+            if (!ok) {
+                throw new IllegalArgumentException("packet type name has an invalid character at position " + i);
+            }
+        }
+        return name;
+    }
+}

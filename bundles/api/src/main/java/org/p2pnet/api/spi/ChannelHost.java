@@ -1,0 +1,43 @@
+package org.p2pnet.api.spi;
+
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.p2pnet.api.ChannelException;
+import org.p2pnet.api.DisconnectReason;
+import org.p2pnet.api.packet.IdentityPacket;
+
+/**
+ * What the core offers a transport. A transport gets it in {@link ChannelTransport#open}.
+ */
+@ProviderType
+public interface ChannelHost {
+    /** The settings in force now. */
+    TransportSettings settings();
+
+    /** The IDENTITY this node sends as the first packet of each channel. */
+    IdentityPacket localIdentity();
+
+    /**
+     * Asked when a connection is accepted, before any handshake work.
+     *
+     * @return empty to go on, or the reason to refuse (the transport then sends a DISCONNECT and closes)
+     */
+    Optional<ChannelException> admitInbound(InetSocketAddress remote);
+
+    /**
+     * The peer's IDENTITY arrived. The core checks it (id derives from key, network, protocol
+     * version, self-connection, duplicates, limits) and registers the channel.
+     *
+     * @return where to deliver the channel's further packets
+     * @throws ChannelException with the reason to end the channel (the transport sends it as DISCONNECT)
+     */
+    ChannelSink identified(TransportChannel channel, IdentityPacket identity) throws ChannelException;
+
+    /**
+     * The transport rejected input before a channel was identified, or ended a channel for bad
+     * input (a malformed frame, a handshake timeout, a protocol violation). Counted by reason.
+     */
+    void rejected(InetSocketAddress remote, DisconnectReason reason, String detail);
+}

@@ -1,0 +1,41 @@
+package org.p2pnet.api.spi;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ConsumerType;
+import org.p2pnet.api.ChannelDirection;
+import org.p2pnet.api.ChannelStats;
+import org.p2pnet.api.DisconnectReason;
+import org.p2pnet.api.packet.Packet;
+
+/** One connection as a transport exposes it to the core. Implemented by transports. */
+@ConsumerType
+public interface TransportChannel {
+    /** A transport-unique id of this connection. */
+    String id();
+
+    InetSocketAddress remoteAddress();
+
+    ChannelDirection direction();
+
+    /** Encodes and writes a packet; completes when written, fails when closed or over the write limit. */
+    CompletionStage<Void> send(Packet packet);
+
+    /**
+     * Sends a DISCONNECT with this reason (unless the connection is already gone), then closes.
+     * The sink's {@link ChannelSink#closed} is called once with this reason.
+     */
+    CompletionStage<Void> close(DisconnectReason reason, String message);
+
+    boolean isOpen();
+
+    boolean isWritable();
+
+    ChannelStats stats();
+
+    /** Convenience for an empty stats value. */
+    static ChannelStats noStats() {
+        return new ChannelStats(0, 0, 0, 0);
+    }
+}
