@@ -1,0 +1,93 @@
+package org.p2pnet.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+
+import javax.inject.Inject;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.p2pnet.api.PeerNetwork;
+
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ChannelTcpRestartIT extends P2pnetTestSupport {
+    private static final int CYCLES = 20;
+    private static final String TCP_THREAD_PREFIX = "p2pnet-tcp";
+
+    @Inject
+    PeerNetwork network;
+
+    @Test
+    public void stoppingAndStartingChannelTcp20TimesLeavesNoThreadsOrListeningPorts() throws Exception {
+        Bundle tcp = bundle("org.p2pnet.channel.tcp");
+        int port = awaitListening();
+
+        // one cycle first, so that threads the JVM or Netty start lazily once are in the baseline
+        cycle(tcp, port);
+        int baselineThreads = liveThreads();
+        int baselineListeners = ListeningSockets.supported() ? ListeningSockets.count() : -1;
+
+        for (int i = 0; i < CYCLES; i++) {
+            cycle(tcp, port);
+        }
+
+        try (WirePeer peer = new WirePeer()) {
+            peer.handshake(port, "itest");
+        }
+        waitFor("thread count back to the baseline of " + baselineThreads, Duration.ofSeconds(30),
+            () -> liveThreads() <= baselineThreads);
+        System.out.printf("channel-tcp restart: %d cycles, threads baseline %d now %d%n", CYCLES, baselineThreads,
+            liveThreads());
+        if (baselineListeners >= 0) {
+            assertEquals("listening TCP sockets of this JVM", baselineListeners, ListeningSockets.count());
+            System.out.printf("channel-tcp restart: listening sockets baseline %d now %d%n", baselineListeners,
+                ListeningSockets.count());
+        } else {
+            System.out.println("channel-tcp restart: /proc not available, listening sockets not counted");
+        }
+    }
+
+    private void cycle(Bundle tcp, int port) throws Exception {
+        int listenersBefore = ListeningSockets.supported() ? ListeningSockets.count() : -1;
+        tcp.stop();
+        waitFor("no " + TCP_THREAD_PREFIX + " thread after stop", Duration.ofSeconds(15), () -> tcpThreads() == 0);
+        assertTrue("port " + port + " still accepts connections after stop", !accepts(port));
+        if (listenersBefore >= 0) {
+            assertEquals("listening sockets after stop", listenersBefore - 1, ListeningSockets.count());
+        }
+        tcp.start();
+        waitFor("listening again on " + port, Duration.ofSeconds(15), () -> accepts(port));
+    }
+
+    private int awaitListening() throws Exception {
+        waitFor("node listening", Duration.ofSeconds(30), () -> network.status().listening() != null);
+        return network.status().listening().port();
+    }
+
+    private static int liveThreads() {
+        return Thread.getAllStackTraces().size();
+    }
+
+    private static long tcpThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(TCP_THREAD_PREFIX)).count();
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

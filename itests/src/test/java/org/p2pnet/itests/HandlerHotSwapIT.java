@@ -1,0 +1,108 @@
+package org.p2pnet.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import javax.inject.Inject;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+import org.p2pnet.api.HandlerInfo;
+import org.p2pnet.api.PeerId;
+import org.p2pnet.api.PeerNetwork;
+import org.p2pnet.api.message.MessageLog;
+import org.p2pnet.api.message.ReceivedMessage;
+import org.p2pnet.api.packet.PacketTypes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HandlerHotSwapIT extends P2pnetTestSupport {
+
+    @Inject
+    PeerNetwork network;
+
+    @Test
+    public void handlersCommandShowsThreeHandlersFromThreeBundles() throws Exception {
+        waitFor("three default handlers", Duration.ofSeconds(30), () -> network.handlers().stream()
+            .filter(h -> h.bundle().startsWith("org.p2pnet.handler.")).count() == 3);
+        String json = shell("p2p:handlers --json");
+        JsonNode rows = new ObjectMapper().readTree(json.substring(json.indexOf('[')));
+        assertEquals("bundle of IDENTITY", "org.p2pnet.handler.identity", bundleOf(rows, PacketTypes.IDENTITY));
+        assertEquals("bundle of MESSAGE", "org.p2pnet.handler.message", bundleOf(rows, PacketTypes.MESSAGE));
+        assertEquals("bundle of DISCONNECT", "org.p2pnet.handler.disconnect", bundleOf(rows, PacketTypes.DISCONNECT));
+        String table = shell("p2p:handlers");
+        assertTrue(table, table.contains("org.p2pnet.handler.identity") && table.contains("org.p2pnet.handler.message")
+            && table.contains("org.p2pnet.handler.disconnect"));
+    }
+
+    private static String bundleOf(JsonNode rows, String type) {
+        for (JsonNode row : rows) {
+            if (type.equals(row.path("packetType").asText())) {
+                return row.path("bundle").asText();
+            }
+        }
+        return "(no row for " + type + " in " + rows + ")";
+    }
+
+    @Test
+    public void messagesSentWhileTheMessageHandlerIsStoppedAreDeliveredOnceWhenItStartsAgain() throws Exception {
+        waitFor("node listening", Duration.ofSeconds(30), () -> network.status().listening() != null);
+        int port = network.status().listening().port();
+        Bundle handler = bundle("org.p2pnet.handler.message");
+
+        try (WirePeer peer = new WirePeer()) {
+            peer.handshake(port, "itest");
+            PeerId peerId = PeerId.parse(peer.peerId());
+            waitFor("channel registered", Duration.ofSeconds(10), () -> network.channel(peerId).isPresent());
+
+            handler.stop();
+            for (int i = 0; i < 100; i++) {
+                peer.sendMessage("swap-" + i, "message " + i);
+            }
+            waitFor("100 MESSAGE packets buffered", Duration.ofSeconds(10), () -> messageInfo().buffered() == 100);
+            handler.start();
+
+            waitFor("all 100 delivered to the restarted handler", Duration.ofSeconds(20),
+                () -> messagesFrom(peerId).size() >= 100);
+            List<String> ids = messagesFrom(peerId).stream().map(ReceivedMessage::id).collect(Collectors.toList());
+            List<String> expected = IntStream.range(0, 100).mapToObj(i -> "swap-" + i).collect(Collectors.toList());
+            assertEquals("each message once, in order", expected, ids);
+            HandlerInfo info = messageInfo();
+            assertEquals("dropped", 0, info.dropped());
+            assertEquals("still buffered", 0, info.buffered());
+            assertTrue("channel survived the swap", network.channel(peerId).isPresent());
+        }
+    }
+
+    private HandlerInfo messageInfo() {
+        return network.handlers().stream().filter(h -> PacketTypes.MESSAGE.equals(h.packetType())).findFirst()
+            .orElseThrow(() -> new AssertionError("no MESSAGE row in handlers()"));
+    }
+
+    private List<ReceivedMessage> messagesFrom(PeerId peer) {
+        ServiceReference<MessageLog> ref = bundleContext.getServiceReference(MessageLog.class);
+        if (ref == null) {
+            return List.of();
+        }
+        MessageLog log = bundleContext.getService(ref);
+        try {
+            return Optional.ofNullable(log).map(l -> l.recent(peer, 1000)).orElse(List.of());
+        } finally {
+            bundleContext.ungetService(ref);
+        }
+    }
+}
