@@ -1,0 +1,103 @@
+package org.p2pnet.handler.identity.internal;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.p2pnet.api.DisconnectReason;
+import org.p2pnet.api.HandlerInfo;
+import org.p2pnet.api.NodeIdentity;
+import org.p2pnet.api.NodeStatus;
+import org.p2pnet.api.PeerAddress;
+import org.p2pnet.api.PeerChannel;
+import org.p2pnet.api.PeerId;
+import org.p2pnet.api.PeerInfo;
+import org.p2pnet.api.PeerNetwork;
+import org.p2pnet.api.packet.DisconnectPacket;
+import org.p2pnet.api.packet.IdentityPacket;
+import org.p2pnet.api.packet.Packet;
+
+/** Records what handlers report to the core; any other call fails the test. */
+final class RecordingPeerNetwork implements PeerNetwork {
+    record Recorded(PeerChannel channel, Packet packet) {
+    }
+
+    final List<Recorded> identities = new CopyOnWriteArrayList<>();
+    final List<Recorded> disconnects = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void recordIdentity(PeerChannel channel, IdentityPacket identity) {
+        identities.add(new Recorded(channel, identity));
+    }
+
+    @Override
+    public void recordDisconnect(PeerChannel channel, DisconnectPacket disconnect) {
+        disconnects.add(new Recorded(channel, disconnect));
+    }
+
+    @Override
+    public NodeIdentity identity() {
+        throw unexpected();
+    }
+
+    @Override
+    public NodeStatus status() {
+        throw unexpected();
+    }
+
+    @Override
+    public Collection<PeerInfo> knownPeers() {
+        throw unexpected();
+    }
+
+    @Override
+    public Optional<PeerInfo> knownPeer(PeerId id) {
+        throw unexpected();
+    }
+
+    @Override
+    public Collection<PeerChannel> activeChannels() {
+        throw unexpected();
+    }
+
+    @Override
+    public Collection<PeerChannel> trustedChannels() {
+        throw unexpected();
+    }
+
+    @Override
+    public Optional<PeerChannel> channel(PeerId id) {
+        throw unexpected();
+    }
+
+    @Override
+    public PeerId resolve(String idOrPrefix) {
+        throw unexpected();
+    }
+
+    @Override
+    public CompletionStage<PeerChannel> connect(PeerAddress address) {
+        throw unexpected();
+    }
+
+    @Override
+    public CompletionStage<Void> disconnect(PeerId peer, DisconnectReason reason, String message) {
+        throw unexpected();
+    }
+
+    @Override
+    public CompletionStage<Void> send(PeerId peer, Packet packet) {
+        throw unexpected();
+    }
+
+    @Override
+    public List<HandlerInfo> handlers() {
+        throw unexpected();
+    }
+
+    private static UnsupportedOperationException unexpected() {
+        return new UnsupportedOperationException("a handler has no business calling this");
+    }
+}

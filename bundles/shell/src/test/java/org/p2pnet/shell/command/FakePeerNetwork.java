@@ -1,0 +1,137 @@
+package org.p2pnet.shell.command;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+
+import org.p2pnet.api.DisconnectReason;
+import org.p2pnet.api.HandlerInfo;
+import org.p2pnet.api.NodeIdentity;
+import org.p2pnet.api.NodeStatus;
+import org.p2pnet.api.PeerAddress;
+import org.p2pnet.api.PeerChannel;
+import org.p2pnet.api.PeerId;
+import org.p2pnet.api.PeerInfo;
+import org.p2pnet.api.PeerNetwork;
+import org.p2pnet.api.packet.DisconnectPacket;
+import org.p2pnet.api.packet.IdentityPacket;
+import org.p2pnet.api.packet.Packet;
+
+/** A PeerNetwork whose state a test sets, and which records what commands ask of it (public for the completer tests). */
+public final class FakePeerNetwork implements PeerNetwork {
+    record Sent(PeerId peer, Packet packet) {
+    }
+
+    record Disconnected(PeerId peer, DisconnectReason reason, String message) {
+    }
+
+    NodeIdentity identity = new NodeIdentity(Peers.ALICE, new byte[] {1, 2, 3, 4}, "Ed25519", "p2pnet", 7700, 1,
+            "p2pnet/0.1.0");
+    NodeStatus status = new NodeStatus(identity, new PeerAddress("0.0.0.0", 7700), true, "tcp", 0, 0, 0, 0, 0,
+            Map.of());
+    public final List<PeerInfo> knownPeers = new ArrayList<>();
+    public final List<PeerChannel> channels = new ArrayList<>();
+    final List<HandlerInfo> handlers = new ArrayList<>();
+
+    CompletionStage<PeerChannel> connectOutcome = new CompletableFuture<>();
+    CompletionStage<Void> sendOutcome = CompletableFuture.completedFuture(null);
+    CompletionStage<Void> disconnectOutcome = CompletableFuture.completedFuture(null);
+    final List<PeerAddress> dialled = new ArrayList<>();
+    final List<Sent> sent = new ArrayList<>();
+    final List<Disconnected> disconnected = new ArrayList<>();
+
+    @Override
+    public NodeIdentity identity() {
+        return identity;
+    }
+
+    @Override
+    public NodeStatus status() {
+        return status;
+    }
+
+    @Override
+    public Collection<PeerInfo> knownPeers() {
+        return List.copyOf(knownPeers);
+    }
+
+    @Override
+    public Optional<PeerInfo> knownPeer(PeerId id) {
+        return knownPeers.stream().filter(peer -> peer.id().equals(id)).findFirst();
+    }
+
+    @Override
+    public Collection<PeerChannel> activeChannels() {
+        return List.copyOf(channels);
+    }
+
+    @Override
+    public Collection<PeerChannel> trustedChannels() {
+        return List.of();
+    }
+
+    @Override
+    public Optional<PeerChannel> channel(PeerId id) {
+        return channels.stream().filter(channel -> channel.peerId().equals(id)).findFirst();
+    }
+
+    /** Resolves the way the core documents it, with messages of its own. */
+    @Override
+    public PeerId resolve(String idOrPrefix) {
+        String prefix = idOrPrefix.toLowerCase(Locale.ROOT);
+        if (prefix.length() < 4) {
+            throw new IllegalArgumentException("a peer id prefix needs at least 4 hex digits, got '" + idOrPrefix + "'");
+        }
+        TreeSet<PeerId> matches = new TreeSet<>();
+        knownPeers.stream().map(PeerInfo::id).filter(id -> id.value().startsWith(prefix)).forEach(matches::add);
+        channels.stream().map(PeerChannel::peerId).filter(id -> id.value().startsWith(prefix)).forEach(matches::add);
+        if (matches.isEmpty()) {
+            throw new IllegalArgumentException("no known peer or open channel matches '" + idOrPrefix + "'");
+        }
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException("'" + idOrPrefix + "' matches " + matches.size() + " peers: "
+                    + matches.stream().map(PeerId::shortForm).collect(Collectors.joining(", ")));
+        }
+        return matches.first();
+    }
+
+    @Override
+    public CompletionStage<PeerChannel> connect(PeerAddress address) {
+        dialled.add(address);
+        return connectOutcome;
+    }
+
+    @Override
+    public CompletionStage<Void> disconnect(PeerId peer, DisconnectReason reason, String message) {
+        disconnected.add(new Disconnected(peer, reason, message));
+        return disconnectOutcome;
+    }
+
+    @Override
+    public CompletionStage<Void> send(PeerId peer, Packet packet) {
+        sent.add(new Sent(peer, packet));
+        return sendOutcome;
+    }
+
+    @Override
+    public void recordIdentity(PeerChannel channel, IdentityPacket identity) {
+        throw new UnsupportedOperationException("the shell never records identities");
+    }
+
+    @Override
+    public void recordDisconnect(PeerChannel channel, DisconnectPacket disconnect) {
+        throw new UnsupportedOperationException("the shell never records disconnects");
+    }
+
+    @Override
+    public List<HandlerInfo> handlers() {
+        return List.copyOf(handlers);
+    }
+}
