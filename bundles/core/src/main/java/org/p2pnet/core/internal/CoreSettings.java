@@ -1,0 +1,117 @@
+package org.p2pnet.core.internal;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.p2pnet.api.spi.TransportSettings;
+
+/**
+ * The validated {@code org.p2pnet.core} configuration. Built only through {@link #from}, so an
+ * instance always holds values in range.
+ */
+record CoreSettings(int port, String bindAddress, String networkName, boolean acceptInbound, int maxFrameSize,
+                    int maxInboundChannels, int maxOutboundChannels, Duration handshakeTimeout,
+                    Duration idleTimeout, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
+                    long writeBufferLimit, int pendingBufferCapacity, Duration pendingBufferMaxWait,
+                    Path storageDir) {
+
+    static final int MIN_FRAME_SIZE = 64;
+    static final int MAX_FRAME_SIZE = 256 * 1024 * 1024;
+    static final int MAX_NETWORK_NAME = 128;
+    static final int MAX_CHANNELS = 100_000;
+    static final int MAX_HANDSHAKE_SECONDS = 300;
+    static final int MAX_IDLE_MINUTES = 525_600;
+    static final int MAX_PENDING_CAPACITY = 1_000_000;
+    static final int MAX_PENDING_WAIT_SECONDS = 3600;
+
+    /** Karaf's data directory, where the node key lives by default. */
+    static final String KARAF_DATA = "karaf.data";
+
+    /**
+     * Checks every value.
+     *
+     * @throws InvalidConfigurationException naming the first key whose value is out of range
+     */
+    static CoreSettings from(PeerNetworkImpl.Config c) {
+        int port = range("port", c.port(), 0, 65535);
+        String bindAddress = bindAddress(c.bindAddress());
+        String networkName = networkName(c.networkName());
+        int maxFrameSize = range("maxFrameSize", c.maxFrameSize(), MIN_FRAME_SIZE, MAX_FRAME_SIZE);
+        int maxIn = range("maxInboundChannels", c.maxInboundChannels(), 1, MAX_CHANNELS);
+        int maxOut = range("maxOutboundChannels", c.maxOutboundChannels(), 1, MAX_CHANNELS);
+        int handshake = range("handshakeTimeoutSeconds", c.handshakeTimeoutSeconds(), 1, MAX_HANDSHAKE_SECONDS);
+        int idle = range("idleTimeoutMinutes", c.idleTimeoutMinutes(), 0, MAX_IDLE_MINUTES);
+        int low = range("writeBufferLowWaterMark", c.writeBufferLowWaterMark(), 1, Integer.MAX_VALUE);
+        int high = c.writeBufferHighWaterMark();
+        if (high <= low) {
+            throw new InvalidConfigurationException("writeBufferHighWaterMark", high,
+                    "must be larger than writeBufferLowWaterMark " + low);
+        }
+        long limit = c.writeBufferLimit();
+        if (limit < high) {
+            throw new InvalidConfigurationException("writeBufferLimit", limit,
+                    "must be at least writeBufferHighWaterMark " + high);
+        }
+        int capacity = range("pendingBufferCapacity", c.pendingBufferCapacity(), 1, MAX_PENDING_CAPACITY);
+        int wait = range("pendingBufferMaxWaitSeconds", c.pendingBufferMaxWaitSeconds(), 1, MAX_PENDING_WAIT_SECONDS);
+        Path storage = storageDir(c.storageDir());
+        return new CoreSettings(port, bindAddress, networkName, c.acceptInbound(), maxFrameSize, maxIn, maxOut,
+                Duration.ofSeconds(handshake), Duration.ofMinutes(idle), low, high, limit, capacity,
+                Duration.ofSeconds(wait), storage);
+    }
+
+    /** What the transport reads through {@code ChannelHost.settings()}. */
+    TransportSettings transportSettings() {
+        return new TransportSettings(bindAddress, port, maxFrameSize, handshakeTimeout, idleTimeout,
+                writeBufferLowWaterMark, writeBufferHighWaterMark, writeBufferLimit);
+    }
+
+    /** True when the listener must be rebound to apply {@code other}. */
+    boolean listenerDiffers(CoreSettings other) {
+        return port != other.port || !bindAddress.equals(other.bindAddress);
+    }
+
+    private static int range(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new InvalidConfigurationException(key, value, "must be " + min + "-" + max);
+        }
+        return value;
+    }
+
+    private static String bindAddress(String value) {
+        String v = value == null ? "" : value.trim();
+        if (Addresses.literal(v).isEmpty() && !Addresses.isHostName(v)) {
+            throw new InvalidConfigurationException("bindAddress", value,
+                    "must be a literal IP address such as 0.0.0.0 or ::, or a host name");
+        }
+        return v;
+    }
+
+    private static String networkName(String value) {
+        if (value == null || value.isBlank() || value.length() > MAX_NETWORK_NAME) {
+            throw new InvalidConfigurationException("networkName", value,
+                    "must be 1-" + MAX_NETWORK_NAME + " characters, not blank");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                throw new InvalidConfigurationException("networkName", value, "must not contain control characters");
+            }
+        }
+        return value;
+    }
+
+    private static Path storageDir(String value) {
+        String v = value == null ? "" : value.trim();
+        try {
+            if (!v.isEmpty()) {
+                return Path.of(v).toAbsolutePath().normalize();
+            }
+            String karafData = System.getProperty(KARAF_DATA);
+            Path base = karafData == null || karafData.isBlank() ? Path.of("data") : Path.of(karafData);
+            return base.resolve("p2pnet").toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new InvalidConfigurationException("storageDir", value, "not a valid path: " + e.getReason());
+        }
+    }
+}

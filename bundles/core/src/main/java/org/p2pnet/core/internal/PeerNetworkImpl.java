@@ -1,0 +1,918 @@
+package org.p2pnet.core.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.p2pnet.api.ChannelDirection;
+import org.p2pnet.api.ChannelException;
+import org.p2pnet.api.DisconnectReason;
+import org.p2pnet.api.DisconnectRecord;
+import org.p2pnet.api.HandlerInfo;
+import org.p2pnet.api.NodeIdentity;
+import org.p2pnet.api.NodeStatus;
+import org.p2pnet.api.PeerAddress;
+import org.p2pnet.api.PeerChannel;
+import org.p2pnet.api.PeerEvent;
+import org.p2pnet.api.PeerId;
+import org.p2pnet.api.PeerInfo;
+import org.p2pnet.api.PeerListener;
+import org.p2pnet.api.PeerNetwork;
+import org.p2pnet.api.TrustLevel;
+import org.p2pnet.api.packet.DisconnectPacket;
+import org.p2pnet.api.packet.IdentityPacket;
+import org.p2pnet.api.packet.Packet;
+import org.p2pnet.api.packet.PacketHandler;
+import org.p2pnet.api.spi.ChannelSink;
+import org.p2pnet.api.spi.ChannelTransport;
+import org.p2pnet.api.spi.TransportChannel;
+import org.p2pnet.core.internal.ChannelRegistry.Outcome;
+import org.p2pnet.core.internal.ChannelRegistry.Refused;
+import org.p2pnet.core.internal.ChannelRegistry.Registered;
+import org.p2pnet.core.internal.NodeKeyStore.NodeKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link PeerNetwork} service: node identity, channel registry with the duplicate rule,
+ * known peers, dispatch to the packet handler whiteboard (with the hot-swap buffer), peer events,
+ * and the host side of the optional, dynamically bound {@link ChannelTransport}.
+ */
+@Component(service = PeerNetwork.class, immediate = true, configurationPid = PeerNetworkImpl.PID)
+@Designate(ocd = PeerNetworkImpl.Config.class)
+public final class PeerNetworkImpl implements PeerNetwork {
+    public static final String PID = "org.p2pnet.core";
+
+    /** The wire protocol version this node speaks (docs/PROTOCOL.md). */
+    static final int PROTOCOL_VERSION = 1;
+    static final String DEV_AGENT = "p2pnet/dev";
+    static final String NO_TRANSPORT =
+            "no channel transport is running: install/start the p2pnet-channel-tcp feature";
+    /** A peer's retryAfterSeconds is honoured up to this long. */
+    static final Duration MAX_RETRY_AFTER = Duration.ofDays(30);
+    private static final int MAX_SELF_ADDRESSES = 64;
+    private static final int MAX_LOST_DIALS = 64;
+
+    private static final Logger LOG = LoggerFactory.getLogger(PeerNetworkImpl.class);
+
+    @ObjectClassDefinition(name = "p2pnet core",
+            description = "The peer network: node identity, channel limits, packet dispatch and the settings"
+                    + " the channel transport uses.")
+    public @interface Config {
+        @AttributeDefinition(name = "Listen port", min = "0", max = "65535",
+                description = "TCP port peers dial (0 = an ephemeral port). A change rebinds the listener;"
+                        + " open channels are kept.")
+        int port() default 7700;
+
+        @AttributeDefinition(name = "Bind address",
+                description = "Local address to listen on: a literal IP (0.0.0.0 or :: for every interface)"
+                        + " or a host name. A change rebinds the listener; open channels are kept.")
+        String bindAddress() default "0.0.0.0";
+
+        @AttributeDefinition(name = "Network name",
+                description = "Name of the network this node belongs to (1-128 characters). Peers of another"
+                        + " network are refused with NETWORK_MISMATCH. Applies to new channels.")
+        String networkName() default "p2pnet";
+
+        @AttributeDefinition(name = "Accept inbound channels",
+                description = "When false, inbound connections are refused with INBOUND_DISABLED."
+                        + " Applies immediately.")
+        boolean acceptInbound() default true;
+
+        @AttributeDefinition(name = "Maximum frame size", min = "64", max = "268435456",
+                description = "Largest frame accepted or sent, in bytes after the length prefix"
+                        + " (64 B to 256 MiB). A larger frame ends the channel with FRAME_TOO_LARGE."
+                        + " Applies to new channels.")
+        int maxFrameSize() default 16 * 1024 * 1024;
+
+        @AttributeDefinition(name = "Maximum inbound channels", min = "1",
+                description = "Inbound channels beyond this are refused with TOO_MANY_CHANNELS.")
+        int maxInboundChannels() default 64;
+
+        @AttributeDefinition(name = "Maximum outbound channels", min = "1",
+                description = "connect() fails with TOO_MANY_CHANNELS beyond this many outbound channels"
+                        + " (dials in progress included).")
+        int maxOutboundChannels() default 64;
+
+        @AttributeDefinition(name = "Handshake timeout (s)", min = "1", max = "300",
+                description = "A new channel whose IDENTITY does not arrive within this time is closed with"
+                        + " HANDSHAKE_TIMEOUT. Applies to new channels.")
+        int handshakeTimeoutSeconds() default 10;
+
+        @AttributeDefinition(name = "Idle timeout (min)", min = "0",
+                description = "A channel on which nothing arrived for this long is closed with IDLE_TIMEOUT;"
+                        + " 0 = never. Applies to new channels.")
+        int idleTimeoutMinutes() default 60;
+
+        @AttributeDefinition(name = "Write buffer low watermark", min = "1",
+                description = "Bytes queued for a channel below which it becomes writable again."
+                        + " Must be lower than the high watermark.")
+        int writeBufferLowWaterMark() default 32 * 1024;
+
+        @AttributeDefinition(name = "Write buffer high watermark", min = "2",
+                description = "Bytes queued for a channel above which isWritable() turns false.")
+        int writeBufferHighWaterMark() default 64 * 1024;
+
+        @AttributeDefinition(name = "Write buffer limit", min = "2",
+                description = "Hard limit of bytes queued for one channel; sends beyond it fail, so a slow"
+                        + " peer cannot grow memory without bound. At least the high watermark.")
+        long writeBufferLimit() default 16L * 1024 * 1024;
+
+        @AttributeDefinition(name = "Pending buffer capacity", min = "1",
+                description = "Per packet type: how many packets are held while no handler is registered for"
+                        + " the type (during a hot swap). Beyond it packets are dropped and counted.")
+        int pendingBufferCapacity() default 10_000;
+
+        @AttributeDefinition(name = "Pending buffer maximum wait (s)", min = "1", max = "3600",
+                description = "How long a held packet waits for a handler before it is dropped and counted.")
+        int pendingBufferMaxWaitSeconds() default 30;
+
+        @AttributeDefinition(name = "Storage directory",
+                description = "Where the node key is kept. Empty = ${karaf.data}/p2pnet, or ./data/p2pnet"
+                        + " outside Karaf. Read at start only.")
+        String storageDir() default "";
+    }
+
+    /** A peer asked not to be dialled before {@code notBefore}. */
+    private record RetryBlock(PeerId peer, Set<PeerAddress> addresses, Instant notBefore, DisconnectReason reason,
+                              String message) {
+    }
+
+    private final NodeKey key;
+    private final String publicKeyBase64;
+    private final String agent;
+    private final Dispatcher dispatcher;
+    private final ChannelRegistry registry = new ChannelRegistry();
+    private final KnownPeers knownPeers = new KnownPeers();
+    private final Rejections rejections = new Rejections();
+    private final Set<PeerAddress> selfAddresses = ConcurrentHashMap.newKeySet();
+    private final Map<PeerId, RetryBlock> retryBlocks = new ConcurrentHashMap<>();
+    /**
+     * Outbound channels that lost the duplicate rule, by the address they reached, with the
+     * channel kept instead: the connect() that dialled them completes with it. Transports need
+     * not pass the core's exception on to the dial, so the address is the link.
+     */
+    private final Map<PeerAddress, CoreChannel> lostDials = new ConcurrentHashMap<>();
+    /** Dials in progress by address; guarded by itself. Concurrent connect() calls to one address share a dial. */
+    private final Map<PeerAddress, CompletableFuture<PeerChannel>> dials = new HashMap<>();
+    private final LongAdder packetsIn = new LongAdder();
+    private final LongAdder packetsOut = new LongAdder();
+    private final LongAdder rejectedConfigurations = new LongAdder();
+    /** Serializes transport open / reconfigure / close. */
+    private final Object transportLock = new Object();
+
+    private volatile CoreSettings settings;
+    /** The transport in use, written under {@link #transportLock}. */
+    private volatile TransportBinding binding;
+    private volatile boolean running = true;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile EventAdmin eventAdmin;
+
+    @Reference(service = PeerListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    volatile List<PeerListener> listeners = List.of();
+
+    /**
+     * Activation: validates the configuration, loads (or creates) the node key.
+     *
+     * @throws IllegalArgumentException naming the key and value of an invalid configuration value
+     * @throws IllegalStateException naming the node key file when it is corrupt
+     */
+    @Activate
+    public PeerNetworkImpl(BundleContext context, Config config) {
+        this(config, agentOf(context));
+    }
+
+    /** For tests and embedding: no framework needed. */
+    PeerNetworkImpl(Config config, String agent) {
+        this.settings = CoreSettings.from(config);
+        this.key = NodeKeyStore.loadOrCreate(settings.storageDir());
+        this.publicKeyBase64 = Base64.getEncoder().encodeToString(key.publicKey().getEncoded());
+        this.agent = agent;
+        this.dispatcher = new Dispatcher(settings.pendingBufferCapacity(), settings.pendingBufferMaxWait());
+        LOG.info("p2pnet node {} ({}) is up in network '{}'", key.peerId(), agent, settings.networkName());
+    }
+
+    private static String agentOf(BundleContext context) {
+        if (context == null || context.getBundle() == null) {
+            return DEV_AGENT;
+        }
+        return "p2pnet/" + context.getBundle().getVersion();
+    }
+
+    @Modified
+    void modified(Config config) {
+        CoreSettings next;
+        try {
+            next = CoreSettings.from(config);
+        } catch (InvalidConfigurationException e) {
+            rejectedConfigurations.increment();
+            LOG.error("Rejected the new configuration; the previous one stays in force. {}", e.getMessage());
+            return;
+        }
+        CoreSettings previous = settings;
+        settings = next;
+        dispatcher.limits(next.pendingBufferCapacity(), next.pendingBufferMaxWait());
+        if (previous.acceptInbound() != next.acceptInbound()) {
+            LOG.info("Inbound channels are now {}", next.acceptInbound() ? "accepted" : "refused");
+        }
+        if (!previous.storageDir().equals(next.storageDir())) {
+            LOG.warn("storageDir changed to {}: it applies at the next start; the node key stays {}",
+                    next.storageDir(), previous.storageDir().resolve(NodeKeyStore.FILE_NAME));
+        }
+        if (previous.listenerDiffers(next)) {
+            reconfigureTransport();
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        running = false;
+        TransportBinding b;
+        synchronized (transportLock) {
+            b = binding;
+            binding = null;
+            if (b != null) {
+                b.detach();
+            }
+        }
+        for (CoreChannel c : registry.tracked()) {
+            c.disconnect(DisconnectReason.SHUTDOWN, "the node is shutting down");
+        }
+        if (b != null) {
+            try {
+                b.transport().close();
+            } catch (RuntimeException e) {
+                LOG.warn("Channel transport {} failed to close", b.name(), e);
+            }
+        }
+        dropChannels(null, "the node is shutting down");
+        List<CompletableFuture<PeerChannel>> pendingDials;
+        synchronized (dials) {
+            pendingDials = new ArrayList<>(dials.values());
+            dials.clear();
+        }
+        pendingDials.forEach(f -> f.completeExceptionally(
+                new ChannelException(DisconnectReason.SHUTDOWN, "the peer network stopped")));
+        dispatcher.close();
+        LOG.info("p2pnet node {} stopped", key.peerId());
+    }
+
+    // ---------------------------------------------------------------- references
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindTransport")
+    void bindTransport(ChannelTransport transport) {
+        synchronized (transportLock) {
+            if (!running) {
+                return;
+            }
+            TransportBinding previous = binding;
+            if (previous != null) {
+                // a better-ranked transport replaces the one in use: release the listener first
+                LOG.info("Switching channel transport from {} to {}", previous.name(), transport);
+                previous.detach();
+                try {
+                    previous.transport().close();
+                } catch (RuntimeException e) {
+                    LOG.warn("Channel transport {} failed to close", previous.name(), e);
+                }
+                dropChannels(previous, "the channel transport " + previous.name() + " was replaced");
+            }
+            TransportBinding next = new TransportBinding(this, transport);
+            binding = next;
+            open(next);
+        }
+    }
+
+    void unbindTransport(ChannelTransport transport) {
+        TransportBinding gone;
+        synchronized (transportLock) {
+            gone = binding;
+            if (gone == null || gone.transport() != transport) {
+                return;
+            }
+            binding = null;
+            gone.detach();
+        }
+        // the transport closes its own channels as it stops; forget them even if it never says so
+        LOG.info("Channel transport {} went away; the node is not listening", gone.name());
+        dropChannels(gone, "the channel transport " + gone.name() + " stopped");
+    }
+
+    @Reference(service = PacketHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindPacketHandler", updated = "updatedPacketHandler")
+    void bindPacketHandler(PacketHandler handler, ServiceReference<PacketHandler> ref) {
+        HandlerEntry.of(handler, ref).ifPresent(dispatcher::putHandler);
+    }
+
+    void updatedPacketHandler(PacketHandler handler, ServiceReference<PacketHandler> ref) {
+        Optional<HandlerEntry> entry = HandlerEntry.of(handler, ref);
+        if (entry.isPresent()) {
+            dispatcher.putHandler(entry.get());
+        } else {
+            dispatcher.removeHandler(HandlerEntry.serviceId(ref));
+        }
+    }
+
+    void unbindPacketHandler(PacketHandler handler, ServiceReference<PacketHandler> ref) {
+        dispatcher.removeHandler(HandlerEntry.serviceId(ref));
+    }
+
+    // ---------------------------------------------------------------- transport life
+
+    /** Under {@link #transportLock}. */
+    private void open(TransportBinding b) {
+        CoreSettings s = settings;
+        b.opening(true);
+        try {
+            InetSocketAddress address = b.transport().open(b);
+            b.opened(address);
+            LOG.info("Channel transport {} listens on {}", b.name(), address);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Channel transport {} could not listen on {}: {}. The node keeps running without channels;"
+                    + " change port or bindAddress (config:edit {})", b.name(), hostPort(s), e.getMessage(), PID);
+        } finally {
+            b.opening(false);
+        }
+    }
+
+    private void reconfigureTransport() {
+        synchronized (transportLock) {
+            TransportBinding b = binding;
+            if (b == null || !running) {
+                return;
+            }
+            if (!b.isOpened()) {
+                open(b);
+                return;
+            }
+            CoreSettings s = settings;
+            try {
+                InetSocketAddress address = b.transport().reconfigure();
+                b.listening(address);
+                LOG.info("Channel transport {} listens on {} now", b.name(), address);
+            } catch (IOException | RuntimeException e) {
+                b.listening(null);
+                LOG.error("Channel transport {} could not listen on {}: {}. Open channels are kept; inbound"
+                        + " channels are not accepted until port or bindAddress is fixed", b.name(), hostPort(s),
+                        e.getMessage());
+            }
+        }
+    }
+
+    /** Forgets the channels of a binding (all when null) whose close was not reported. */
+    private void dropChannels(TransportBinding b, String why) {
+        Instant now = Instant.now();
+        for (CoreChannel c : registry.tracked()) {
+            if (b == null || c.binding() == b) {
+                c.markClosed(new DisconnectRecord(DisconnectReason.SHUTDOWN, why, false, now));
+            }
+        }
+    }
+
+    private static String hostPort(CoreSettings s) {
+        return s.bindAddress().indexOf(':') >= 0 ? "[" + s.bindAddress() + "]:" + s.port()
+                : s.bindAddress() + ":" + s.port();
+    }
+
+    // ---------------------------------------------------------------- ChannelHost, through TransportBinding
+
+    CoreSettings settings() {
+        return settings;
+    }
+
+    IdentityPacket localIdentity() {
+        return new IdentityPacket(key.peerId(), publicKeyBase64, NodeKeyStore.ALGORITHM, listenPort(),
+                settings.networkName(), PROTOCOL_VERSION, agent);
+    }
+
+    private int listenPort() {
+        TransportBinding b = binding;
+        if (b == null) {
+            return 0;
+        }
+        InetSocketAddress bound = b.bound();
+        if (bound != null) {
+            return bound.getPort();
+        }
+        // open() is binding the configured port right now; a connection may already be handshaking
+        return b.isOpening() ? settings.port() : 0;
+    }
+
+    Optional<ChannelException> admitInbound(InetSocketAddress remote) {
+        CoreSettings s = settings;
+        if (!running) {
+            return Optional.of(new ChannelException(DisconnectReason.SHUTDOWN, "this node is shutting down"));
+        }
+        if (!s.acceptInbound()) {
+            return Optional.of(refusal(DisconnectReason.INBOUND_DISABLED, String.valueOf(remote),
+                    "this node does not accept inbound channels"));
+        }
+        if (registry.count(ChannelDirection.INBOUND) >= s.maxInboundChannels()) {
+            return Optional.of(refusal(DisconnectReason.TOO_MANY_CHANNELS, String.valueOf(remote),
+                    "the inbound channel limit of " + s.maxInboundChannels() + " is reached"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Checks a peer's handshake IDENTITY in the order of PROTOCOL.md (Channel life, 3), applies
+     * the limits and the duplicate rule, registers the channel, posts CONNECTED and dispatches the
+     * IDENTITY to its handler.
+     */
+    ChannelSink identified(TransportBinding b, TransportChannel tc, IdentityPacket identity) {
+        String remote = tc.direction().name().toLowerCase(Locale.ROOT) + " " + tc.remoteAddress();
+        if (!running || b.isDetached()) {
+            throw refusal(DisconnectReason.SHUTDOWN, remote, "this node is shutting down");
+        }
+        CoreSettings s = settings;
+        PeerId peer = identity.peerId();
+        if (!identity.idMatchesKey()) {
+            throw refusal(DisconnectReason.INVALID_IDENTITY, remote,
+                    "peer id " + peer.shortForm() + " does not derive from the public key it sent");
+        }
+        if (identity.protocolVersion() != PROTOCOL_VERSION) {
+            throw refusal(DisconnectReason.PROTOCOL_MISMATCH, remote, "the peer speaks protocol version "
+                    + identity.protocolVersion() + ", this node speaks version " + PROTOCOL_VERSION);
+        }
+        if (!s.networkName().equals(identity.networkName())) {
+            throw refusal(DisconnectReason.NETWORK_MISMATCH, remote, "the peer belongs to network '"
+                    + identity.networkName() + "', this node to network '" + s.networkName() + "'");
+        }
+        if (peer.equals(key.peerId())) {
+            if (tc.direction() == ChannelDirection.OUTBOUND) {
+                rememberSelf(Addresses.of(tc.remoteAddress()));
+            }
+            throw refusal(DisconnectReason.SELF_CONNECTION, remote, "this node dialled itself");
+        }
+        CoreChannel channel = new CoreChannel(this, b, tc, peer, identity.listenPort(), Instant.now());
+        Outcome outcome = registry.register(channel, key.peerId(), s.maxInboundChannels(), s.maxOutboundChannels());
+        if (outcome instanceof Refused r) {
+            rejections.record(r.reason(), remote + " (" + peer.shortForm() + ")", r.message());
+            if (r.survivor() != null && tc.direction() == ChannelDirection.OUTBOUND) {
+                rememberLostDial(Addresses.of(tc.remoteAddress()), r.survivor());
+            }
+            throw r.survivor() != null
+                    ? new DuplicateChannelException(r.message(), r.survivor())
+                    : new ChannelException(r.reason(), r.message());
+        }
+        CoreChannel replaced = ((Registered) outcome).replaced();
+        if (replaced != null) {
+            if (replaced.isOpen()) {
+                String why = replaced.direction() == channel.direction()
+                        ? "the peer reconnected: a newer channel replaces this one"
+                        : "both peers dialled: the channel dialled by the smaller id is kept";
+                rejections.record(DisconnectReason.DUPLICATE_CHANNEL, replaced.toString(), why);
+                replaced.close(DisconnectReason.DUPLICATE_CHANNEL, why);
+            } else {
+                replaced.markClosed(new DisconnectRecord(DisconnectReason.CONNECTION_LOST,
+                        "closed without notice", false, Instant.now()));
+            }
+        }
+        channel.countHandshake();
+        packetsIn.increment();
+        LOG.info("Channel {} identified: {} agent '{}'", channel, peer, identity.agent());
+        publish(new PeerEvent(PeerEvent.Kind.CONNECTED, peer, channel.remoteAddress(), channel.direction(), null));
+        dispatcher.dispatch(channel, identity);
+        return channel;
+    }
+
+    void rejected(InetSocketAddress remote, DisconnectReason reason, String detail) {
+        rejections.record(reason == null ? DisconnectReason.UNKNOWN : reason, String.valueOf(remote),
+                detail == null ? "" : detail);
+    }
+
+    private ChannelException refusal(DisconnectReason reason, String remote, String message) {
+        rejections.record(reason, remote, message);
+        return new ChannelException(reason, message);
+    }
+
+    private void rememberLostDial(PeerAddress reached, CoreChannel survivor) {
+        lostDials.values().removeIf(c -> !c.isOpen());
+        if (lostDials.size() < MAX_LOST_DIALS) {
+            lostDials.put(reached, survivor);
+        }
+    }
+
+    private void rememberSelf(PeerAddress address) {
+        if (selfAddresses.size() < MAX_SELF_ADDRESSES && selfAddresses.add(address)) {
+            LOG.info("{} is this node's own address: it will not be dialled again", address);
+        }
+    }
+
+    // ---------------------------------------------------------------- from channels
+
+    void received(CoreChannel channel, Packet packet) {
+        packetsIn.increment();
+        if (packet instanceof IdentityPacket) {
+            rejections.record(DisconnectReason.PROTOCOL_VIOLATION, channel.toString(), "a second IDENTITY");
+            channel.close(DisconnectReason.PROTOCOL_VIOLATION, "IDENTITY is allowed only as the first packet");
+            return;
+        }
+        dispatcher.dispatch(channel, packet);
+    }
+
+    void sent() {
+        packetsOut.increment();
+    }
+
+    void channelClosed(CoreChannel channel, DisconnectRecord how) {
+        if (!registry.unregister(channel)) {
+            LOG.debug("Replaced channel {} closed: {}", channel, how.reason());
+            return;
+        }
+        knownPeers.recordDisconnect(channel.peerId(), how, channel.lastActivity());
+        LOG.info("Channel {} closed: {}{} {}", channel, how.reason(), how.byRemote() ? " (by the peer)" : "",
+                how.message());
+        publish(new PeerEvent(PeerEvent.Kind.DISCONNECTED, channel.peerId(), channel.remoteAddress(),
+                channel.direction(), Optional.of(how)));
+    }
+
+    void disconnectedLocally(CoreChannel channel, DisconnectRecord how) {
+        knownPeers.recordDisconnect(channel.peerId(), how, channel.lastActivity());
+    }
+
+    private void publish(PeerEvent event) {
+        EventAdmin events = eventAdmin;
+        if (events != null) {
+            try {
+                events.postEvent(toEvent(event));
+            } catch (RuntimeException e) {
+                LOG.debug("EventAdmin refused {}", event.topic(), e);
+            }
+        }
+        List<PeerListener> current = listeners;
+        for (PeerListener listener : current) {
+            try {
+                listener.peerEvent(event);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable t) {
+                LOG.warn("Peer listener {} failed on {} of {}", listener, event.kind(), event.peerId().shortForm(), t);
+            }
+        }
+    }
+
+    static Event toEvent(PeerEvent event) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(PeerEvent.PROP_PEER_ID, event.peerId().value());
+        props.put(PeerEvent.PROP_ADDRESS, event.address().toString());
+        props.put(PeerEvent.PROP_DIRECTION, event.direction().name());
+        event.disconnect().ifPresent(d -> {
+            props.put(PeerEvent.PROP_REASON, d.reason().name());
+            props.put(PeerEvent.PROP_MESSAGE, d.message());
+            props.put(PeerEvent.PROP_BY_REMOTE, d.byRemote());
+        });
+        return new Event(event.topic(), props);
+    }
+
+    // ---------------------------------------------------------------- PeerNetwork
+
+    @Override
+    public NodeIdentity identity() {
+        return new NodeIdentity(key.peerId(), key.publicKey().getEncoded(), NodeKeyStore.ALGORITHM,
+                settings.networkName(), listenPort(), PROTOCOL_VERSION, agent);
+    }
+
+    @Override
+    public NodeStatus status() {
+        TransportBinding b = binding;
+        InetSocketAddress bound = b == null ? null : b.bound();
+        PeerAddress listening = bound == null || bound.getPort() == 0 ? null : Addresses.of(bound);
+        return new NodeStatus(identity(), listening, settings.acceptInbound(), b == null ? null : b.name(),
+                registry.count(ChannelDirection.INBOUND), registry.count(ChannelDirection.OUTBOUND),
+                knownPeers.size(), packetsIn.sum(), packetsOut.sum(), rejections.snapshot());
+    }
+
+    @Override
+    public Collection<PeerInfo> knownPeers() {
+        return List.copyOf(knownPeers.snapshot(this::isConnected, this::lastActivity));
+    }
+
+    @Override
+    public Optional<PeerInfo> knownPeer(PeerId id) {
+        return knownPeers.get(Objects.requireNonNull(id, "id"), this::isConnected, this::lastActivity);
+    }
+
+    private boolean isConnected(PeerId id) {
+        return registry.byPeer(id).map(CoreChannel::isOpen).orElse(false);
+    }
+
+    private Instant lastActivity(PeerId id) {
+        return registry.byPeer(id).map(CoreChannel::lastActivity).orElse(null);
+    }
+
+    @Override
+    public Collection<PeerChannel> activeChannels() {
+        List<PeerChannel> open = new ArrayList<>();
+        for (CoreChannel c : registry.registered()) {
+            if (c.isOpen()) {
+                open.add(c);
+            }
+        }
+        return List.copyOf(open);
+    }
+
+    @Override
+    public Collection<PeerChannel> trustedChannels() {
+        return activeChannels().stream().filter(c -> c.trustLevel() == TrustLevel.ENHANCED).toList();
+    }
+
+    @Override
+    public Optional<PeerChannel> channel(PeerId id) {
+        return registry.byPeer(Objects.requireNonNull(id, "id")).filter(CoreChannel::isOpen).<PeerChannel>map(c -> c);
+    }
+
+    /**
+     * A full 64-digit id resolves to itself, known or not; a shorter prefix (4 or more hex
+     * digits) must match exactly one known peer or open channel.
+     */
+    @Override
+    public PeerId resolve(String idOrPrefix) {
+        String text = idOrPrefix == null ? "" : idOrPrefix.trim();
+        String prefix = text.toLowerCase(Locale.ROOT);
+        if (prefix.length() < 4) {
+            throw new IllegalArgumentException("'" + text + "' is too short: give at least 4 hex digits of a peer id");
+        }
+        if (prefix.length() > PeerId.LENGTH) {
+            throw new IllegalArgumentException("'" + text + "' is longer than a peer id (" + PeerId.LENGTH
+                    + " hex digits)");
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = prefix.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                throw new IllegalArgumentException("'" + text + "' is not a peer id: only hex digits 0-9 and a-f");
+            }
+        }
+        if (prefix.length() == PeerId.LENGTH) {
+            return PeerId.parse(prefix);
+        }
+        Set<PeerId> candidates = new LinkedHashSet<>(knownPeers.ids());
+        registry.registered().forEach(c -> candidates.add(c.peerId()));
+        List<PeerId> matches = candidates.stream().filter(id -> id.value().startsWith(prefix)).toList();
+        if (matches.isEmpty()) {
+            throw new IllegalArgumentException("no peer matches '" + text + "'");
+        }
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException("'" + text + "' is ambiguous: matches " + matches.size() + " peers");
+        }
+        return matches.get(0);
+    }
+
+    @Override
+    public CompletionStage<PeerChannel> connect(PeerAddress address) {
+        Objects.requireNonNull(address, "address");
+        if (!running) {
+            return failed(DisconnectReason.SHUTDOWN, "the peer network is stopped");
+        }
+        Optional<CoreChannel> existing = openChannelAt(address);
+        if (existing.isPresent()) {
+            return CompletableFuture.completedFuture(existing.get());
+        }
+        TransportBinding b = binding;
+        if (isSelf(address, b)) {
+            return failed(DisconnectReason.SELF_CONNECTION, address + " is this node's own address");
+        }
+        RetryBlock block = retryBlockFor(address);
+        if (block != null) {
+            long seconds = Math.max(1, Duration.between(Instant.now(), block.notBefore()).toSeconds());
+            return failed(block.reason(), "peer " + block.peer().shortForm() + " at " + address
+                    + " asked not to be dialled before " + block.notBefore() + " (in " + seconds + " s)"
+                    + (block.message().isEmpty() ? "" : ": " + block.message()));
+        }
+        if (b == null || b.isDetached()) {
+            return failed(DisconnectReason.SHUTDOWN, NO_TRANSPORT);
+        }
+        if (!b.isOpened()) {
+            return failed(DisconnectReason.SHUTDOWN, "the channel transport " + b.name()
+                    + " did not start (see the log): change port or bindAddress (config:edit " + PID + ")");
+        }
+        CompletableFuture<PeerChannel> result;
+        synchronized (dials) {
+            CompletableFuture<PeerChannel> inflight = dials.get(address);
+            if (inflight != null) {
+                return inflight.copy();
+            }
+            int max = settings.maxOutboundChannels();
+            if (registry.count(ChannelDirection.OUTBOUND) + dials.size() >= max) {
+                ChannelException e = refusal(DisconnectReason.TOO_MANY_CHANNELS, address.toString(),
+                        "the outbound channel limit of " + max + " is reached");
+                return CompletableFuture.failedFuture(e);
+            }
+            result = new CompletableFuture<>();
+            dials.put(address, result);
+        }
+        CompletionStage<TransportChannel> dial;
+        try {
+            dial = b.transport().dial(address);
+        } catch (RuntimeException e) {
+            dial = CompletableFuture.failedFuture(e);
+        }
+        dial.whenComplete((tc, failure) -> {
+            synchronized (dials) {
+                dials.remove(address, result);
+            }
+            if (failure == null) {
+                CoreChannel channel = tc == null ? null : registry.byTransport(tc);
+                if (channel != null) {
+                    result.complete(channel);
+                } else {
+                    result.completeExceptionally(new ChannelException(DisconnectReason.CONNECTION_LOST,
+                            "the channel to " + address + " closed right after its handshake"));
+                }
+            } else {
+                dialFailed(result, address, failure);
+            }
+        });
+        return result.copy();
+    }
+
+    private void dialFailed(CompletableFuture<PeerChannel> result, PeerAddress address, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof ChannelException ce) {
+            if (ce.reason() == DisconnectReason.DUPLICATE_CHANNEL) {
+                Optional<PeerChannel> survivor = survivorOf(cause, address);
+                if (survivor.isPresent()) {
+                    result.complete(survivor.get());
+                    return;
+                }
+            } else if (ce.reason() == DisconnectReason.SELF_CONNECTION) {
+                rememberSelf(address);
+            }
+            result.completeExceptionally(ce);
+        } else {
+            result.completeExceptionally(new ChannelException(DisconnectReason.CONNECTION_LOST,
+                    "cannot connect to " + address + ": " + cause.getMessage(), cause));
+        }
+    }
+
+    /** The channel kept instead of a dial that lost the duplicate rule (here or at the peer). */
+    private Optional<PeerChannel> survivorOf(Throwable failure, PeerAddress address) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof DuplicateChannelException d && d.survivor() != null && d.survivor().isOpen()) {
+                return Optional.of(d.survivor());
+            }
+        }
+        for (Map.Entry<PeerAddress, CoreChannel> lost : lostDials.entrySet()) {
+            if (Addresses.same(lost.getKey(), address) && lostDials.remove(lost.getKey(), lost.getValue())
+                    && lost.getValue().isOpen()) {
+                return Optional.of(lost.getValue());
+            }
+        }
+        return openChannelAt(address).<PeerChannel>map(c -> c);
+    }
+
+    private Optional<CoreChannel> openChannelAt(PeerAddress address) {
+        for (CoreChannel c : registry.registered()) {
+            if (c.isOpen() && (Addresses.same(c.listenAddress(), address) || Addresses.same(c.remoteAddress(), address))) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean isSelf(PeerAddress address, TransportBinding b) {
+        for (PeerAddress self : selfAddresses) {
+            if (Addresses.same(self, address)) {
+                return true;
+            }
+        }
+        InetSocketAddress bound = b == null ? null : b.bound();
+        return bound != null && bound.getAddress() != null && !bound.getAddress().isAnyLocalAddress()
+                && Addresses.same(Addresses.of(bound), address);
+    }
+
+    private RetryBlock retryBlockFor(PeerAddress address) {
+        Instant now = Instant.now();
+        for (RetryBlock block : retryBlocks.values()) {
+            if (!block.notBefore().isAfter(now)) {
+                retryBlocks.remove(block.peer(), block);
+            } else if (block.addresses().stream().anyMatch(a -> Addresses.same(a, address))) {
+                return block;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public CompletionStage<Void> disconnect(PeerId peer, DisconnectReason reason, String message) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(reason, "reason");
+        Optional<CoreChannel> channel = registry.byPeer(peer).filter(CoreChannel::isOpen);
+        if (channel.isEmpty()) {
+            return failed(DisconnectReason.CONNECTION_LOST, "no open channel with " + peer.shortForm());
+        }
+        return channel.get().disconnect(reason, message);
+    }
+
+    @Override
+    public CompletionStage<Void> send(PeerId peer, Packet packet) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(packet, "packet");
+        Optional<CoreChannel> channel = registry.byPeer(peer).filter(CoreChannel::isOpen);
+        if (channel.isEmpty()) {
+            return failed(DisconnectReason.CONNECTION_LOST, "no open channel with " + peer.shortForm());
+        }
+        return channel.get().send(packet);
+    }
+
+    @Override
+    public void recordIdentity(PeerChannel channel, IdentityPacket identity) {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(identity, "identity");
+        if (!identity.peerId().equals(channel.peerId())) {
+            LOG.warn("Ignoring an IDENTITY of {} recorded for the channel of {}", identity.peerId().shortForm(),
+                    channel.peerId().shortForm());
+            return;
+        }
+        PeerAddress observed = channel.remoteAddress();
+        PeerAddress address = identity.listenPort() > 0
+                ? new PeerAddress(observed.host(), identity.listenPort())
+                : observed;
+        knownPeers.recordIdentity(identity.peerId(), address, identity.agent(), identity.protocolVersion(),
+                Instant.now(), this::isConnected);
+    }
+
+    @Override
+    public void recordDisconnect(PeerChannel channel, DisconnectPacket disconnect) {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(disconnect, "disconnect");
+        Instant now = Instant.now();
+        PeerId peer = channel.peerId();
+        DisconnectRecord how = new DisconnectRecord(disconnect.reason(), disconnect.message(), true, now);
+        knownPeers.recordDisconnect(peer, how, now);
+        Long retryAfter = disconnect.retryAfterSeconds();
+        if (retryAfter != null && retryAfter > 0) {
+            Duration wait = Duration.ofSeconds(Math.min(retryAfter, MAX_RETRY_AFTER.toSeconds()));
+            Set<PeerAddress> addresses = new LinkedHashSet<>(List.of(channel.listenAddress(), channel.remoteAddress()));
+            knownPeers.get(peer, id -> false, id -> null).ifPresent(info -> addresses.add(info.address()));
+            retryBlocks.put(peer, new RetryBlock(peer, Set.copyOf(addresses), now.plus(wait), disconnect.reason(),
+                    disconnect.message()));
+        }
+        LOG.info("Peer {} ended the channel: {} {}{}", peer.shortForm(), disconnect.reason(), disconnect.message(),
+                retryAfter == null ? "" : " (retry after " + retryAfter + " s)");
+        CoreChannel core = channel instanceof CoreChannel c ? c : registry.byPeer(peer).orElse(null);
+        if (core != null) {
+            core.closeByRemote(how);
+        }
+    }
+
+    @Override
+    public List<HandlerInfo> handlers() {
+        return dispatcher.info();
+    }
+
+    // ---------------------------------------------------------------- for tests
+
+    long rejectedConfigurations() {
+        return rejectedConfigurations.sum();
+    }
+
+    long rejections(DisconnectReason reason) {
+        return rejections.count(reason);
+    }
+
+    long unroutablePackets() {
+        return dispatcher.unroutable();
+    }
+
+    private static <T> CompletionStage<T> failed(DisconnectReason reason, String message) {
+        return CompletableFuture.failedFuture(new ChannelException(reason, message));
+    }
+}

@@ -1,0 +1,120 @@
+package org.p2pnet.core.internal;
+
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+import org.p2pnet.api.ChannelException;
+import org.p2pnet.api.DisconnectReason;
+import org.p2pnet.api.packet.IdentityPacket;
+import org.p2pnet.api.spi.ChannelHost;
+import org.p2pnet.api.spi.ChannelSink;
+import org.p2pnet.api.spi.ChannelTransport;
+import org.p2pnet.api.spi.TransportChannel;
+import org.p2pnet.api.spi.TransportSettings;
+
+/**
+ * The core's side of one bound transport: the {@link ChannelHost} handed to
+ * {@link ChannelTransport#open}. One instance per binding, so that channels remember which
+ * transport carries them and a host left over from an earlier binding refuses new work.
+ * Not registered as a service.
+ */
+final class TransportBinding implements ChannelHost {
+    private final PeerNetworkImpl network;
+    private final ChannelTransport transport;
+    private final String name;
+    /** The listener's address, null while not listening. */
+    private volatile InetSocketAddress bound;
+    /** True once {@code open} returned: the transport then serves this host until closed. */
+    private volatile boolean opened;
+    /** True while {@code open} runs: inbound connections may already arrive. */
+    private volatile boolean opening;
+    private volatile boolean detached;
+
+    TransportBinding(PeerNetworkImpl network, ChannelTransport transport) {
+        this.network = network;
+        this.transport = transport;
+        String n;
+        try {
+            n = transport.name();
+        } catch (RuntimeException e) {
+            n = transport.getClass().getName();
+        }
+        this.name = n;
+    }
+
+    ChannelTransport transport() {
+        return transport;
+    }
+
+    String name() {
+        return name;
+    }
+
+    InetSocketAddress bound() {
+        return bound;
+    }
+
+    boolean isOpened() {
+        return opened;
+    }
+
+    boolean isDetached() {
+        return detached;
+    }
+
+    void opening(boolean value) {
+        opening = value;
+    }
+
+    boolean isOpening() {
+        return opening;
+    }
+
+    void opened(InetSocketAddress address) {
+        opened = true;
+        bound = address;
+    }
+
+    void listening(InetSocketAddress address) {
+        bound = address;
+    }
+
+    /** This binding is no longer the core's transport: refuse anything it still reports. */
+    void detach() {
+        detached = true;
+        bound = null;
+    }
+
+    @Override
+    public TransportSettings settings() {
+        return network.settings().transportSettings();
+    }
+
+    @Override
+    public IdentityPacket localIdentity() {
+        return network.localIdentity();
+    }
+
+    @Override
+    public Optional<ChannelException> admitInbound(InetSocketAddress remote) {
+        if (detached) {
+            return Optional.of(new ChannelException(DisconnectReason.SHUTDOWN, "this node's transport is stopping"));
+        }
+        return network.admitInbound(remote);
+    }
+
+    @Override
+    public ChannelSink identified(TransportChannel channel, IdentityPacket identity) throws ChannelException {
+        return network.identified(this, channel, identity);
+    }
+
+    @Override
+    public void rejected(InetSocketAddress remote, DisconnectReason reason, String detail) {
+        network.rejected(remote, reason, detail);
+    }
+
+    @Override
+    public String toString() {
+        return "transport " + name;
+    }
+}

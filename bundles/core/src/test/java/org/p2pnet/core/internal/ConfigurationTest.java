@@ -1,0 +1,185 @@
+package org.p2pnet.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.p2pnet.api.ChannelException;
+import org.p2pnet.api.DisconnectReason;
+import org.p2pnet.api.PeerAddress;
+
+class ConfigurationTest {
+    @TempDir
+    Path dir;
+
+    private TestNode node;
+
+    @AfterEach
+    void stop() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void defaultsAreValid() {
+        CoreSettings s = CoreSettings.from(TestConfigs.config(dir));
+        assertEquals(7700, s.port());
+        assertEquals("0.0.0.0", s.bindAddress());
+        assertEquals("p2pnet", s.networkName());
+        assertTrue(s.acceptInbound());
+        assertEquals(16 * 1024 * 1024, s.maxFrameSize());
+        assertEquals(64, s.maxInboundChannels());
+        assertEquals(64, s.maxOutboundChannels());
+        assertEquals(Duration.ofSeconds(10), s.handshakeTimeout());
+        assertEquals(Duration.ofMinutes(60), s.idleTimeout());
+        assertEquals(32 * 1024, s.writeBufferLowWaterMark());
+        assertEquals(64 * 1024, s.writeBufferHighWaterMark());
+        assertEquals(16L * 1024 * 1024, s.writeBufferLimit());
+        assertEquals(10_000, s.pendingBufferCapacity());
+        assertEquals(Duration.ofSeconds(30), s.pendingBufferMaxWait());
+        assertEquals(dir.toAbsolutePath().normalize(), s.storageDir());
+        assertEquals(Duration.ZERO, CoreSettings.from(TestConfigs.config(dir, "idleTimeoutMinutes", 0)).idleTimeout());
+    }
+
+    @Test
+    void emptyStorageDirFollowsKarafData() {
+        String previous = System.getProperty(CoreSettings.KARAF_DATA);
+        System.setProperty(CoreSettings.KARAF_DATA, dir.toString());
+        try {
+            CoreSettings s = CoreSettings.from(TestConfigs.config(dir, "storageDir", ""));
+            assertEquals(dir.resolve("p2pnet").toAbsolutePath().normalize(), s.storageDir());
+            System.clearProperty(CoreSettings.KARAF_DATA);
+            s = CoreSettings.from(TestConfigs.config(dir, "storageDir", ""));
+            assertEquals(Path.of("data", "p2pnet").toAbsolutePath().normalize(), s.storageDir());
+        } finally {
+            if (previous == null) {
+                System.clearProperty(CoreSettings.KARAF_DATA);
+            } else {
+                System.setProperty(CoreSettings.KARAF_DATA, previous);
+            }
+        }
+    }
+
+    @Test
+    void literalAddressesAndHostNamesAreAccepted() {
+        for (String address : new String[] {"0.0.0.0", "::", "127.0.0.1", "fe80::1%1", "node-1.example.org", "localhost"}) {
+            assertEquals(address, CoreSettings.from(TestConfigs.config(dir, "bindAddress", address)).bindAddress());
+        }
+    }
+
+    static Stream<Arguments> invalidValues() {
+        return Stream.of(
+                Arguments.of("port", 70000, "70000"),
+                Arguments.of("port", -1, "-1"),
+                Arguments.of("bindAddress", "not a host!", "'not a host!'"),
+                Arguments.of("bindAddress", "", "''"),
+                Arguments.of("bindAddress", "300.1.1.1.", "'300.1.1.1.'"),
+                Arguments.of("networkName", "", "''"),
+                Arguments.of("networkName", "n".repeat(129), "'" + "n".repeat(129) + "'"),
+                Arguments.of("maxFrameSize", 32, "32"),
+                Arguments.of("maxFrameSize", 512 * 1024 * 1024, String.valueOf(512 * 1024 * 1024)),
+                Arguments.of("maxInboundChannels", 0, "0"),
+                Arguments.of("maxOutboundChannels", -5, "-5"),
+                Arguments.of("handshakeTimeoutSeconds", 0, "0"),
+                Arguments.of("idleTimeoutMinutes", -1, "-1"),
+                Arguments.of("writeBufferLowWaterMark", 0, "0"),
+                Arguments.of("writeBufferHighWaterMark", 32 * 1024, "32768"),
+                Arguments.of("writeBufferLimit", 1000L, "1000"),
+                Arguments.of("pendingBufferCapacity", 0, "0"),
+                Arguments.of("pendingBufferMaxWaitSeconds", 0, "0"),
+                Arguments.of("storageDir", "bad\u0000path", "'bad\u0000path'"));
+    }
+
+    @ParameterizedTest(name = "{0} = {2}")
+    @MethodSource("invalidValues")
+    void invalidValueFailsActivationNamingKeyAndValue(String key, Object value, String shown) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new PeerNetworkImpl(TestConfigs.config(dir, key, value), "p2pnet/test"));
+        assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
+        assertTrue(e.getMessage().contains(shown), e.getMessage());
+        assertTrue(e instanceof InvalidConfigurationException ice && ice.key().equals(key));
+    }
+
+    @Test
+    void invalidModifiedConfigurationKeepsThePreviousOne() {
+        node = TestNode.start(dir);
+        node.network.modified(TestConfigs.config(dir, "networkName", "other", "port", 70000));
+
+        assertEquals(1, node.network.rejectedConfigurations());
+        assertEquals("p2pnet", node.network.identity().networkName());
+        assertEquals(7700, node.network.identity().listenPort());
+        assertEquals(0, node.transport.reconfigures.get());
+
+        node.network.modified(TestConfigs.config(dir, "networkName", "other"));
+        assertEquals("other", node.network.identity().networkName());
+        assertEquals("other", node.host().localIdentity().networkName());
+        assertEquals(1, node.network.rejectedConfigurations());
+    }
+
+    @Test
+    void portChangeReconfiguresTheTransportAndKeepsChannels() {
+        node = TestNode.start(dir);
+        RemotePeer peer = new RemotePeer();
+        FakeChannel channel = node.transport.inbound(FakeTransport.ephemeral("10.0.0.2"), peer.identity(7700));
+
+        node.network.modified(TestConfigs.config(dir, "port", 7800));
+
+        assertEquals(1, node.transport.reconfigures.get());
+        assertEquals(7800, node.host().settings().port());
+        assertEquals(new PeerAddress("0.0.0.0", 7800), node.network.status().listening());
+        assertEquals(7800, node.network.identity().listenPort());
+        assertTrue(channel.isOpen());
+        assertTrue(node.network.channel(peer.id).isPresent());
+
+        node.network.modified(TestConfigs.config(dir, "port", 7800, "maxFrameSize", 1024));
+        assertEquals(1, node.transport.reconfigures.get(), "only a listener change rebinds");
+        assertEquals(1024, node.host().settings().maxFrameSize());
+    }
+
+    @Test
+    void failedRebindKeepsChannelsAndReportsNotListening() {
+        node = TestNode.start(dir);
+        RemotePeer peer = new RemotePeer();
+        FakeChannel channel = node.transport.inbound(FakeTransport.ephemeral("10.0.0.2"), peer.identity(7700));
+        node.transport.reconfigureFailure = new IOException("Address already in use: 0.0.0.0:80");
+
+        node.network.modified(TestConfigs.config(dir, "port", 80));
+
+        assertNull(node.network.status().listening());
+        assertEquals(0, node.network.identity().listenPort());
+        assertTrue(channel.isOpen());
+        assertEquals("fake", node.network.status().transport());
+    }
+
+    @Test
+    void acceptInboundIsToggledLive() {
+        node = TestNode.start(dir);
+        node.network.modified(TestConfigs.config(dir, "acceptInbound", false));
+        assertFalse(node.network.status().acceptInbound());
+
+        ChannelException refused = assertThrows(ChannelException.class,
+                () -> node.transport.inbound(FakeTransport.ephemeral("10.0.0.2"), new RemotePeer().identity(7700)));
+        assertEquals(DisconnectReason.INBOUND_DISABLED, refused.reason());
+        assertEquals(1, node.network.status().rejections().get(DisconnectReason.INBOUND_DISABLED));
+
+        node.network.modified(TestConfigs.config(dir, "acceptInbound", true));
+        RemotePeer peer = new RemotePeer();
+        node.transport.inbound(FakeTransport.ephemeral("10.0.0.3"), peer.identity(7700));
+        assertTrue(node.network.channel(peer.id).isPresent());
+        assertEquals(0, node.transport.reconfigures.get());
+    }
+}

@@ -1,0 +1,135 @@
+package org.p2pnet.core.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.p2pnet.api.ChannelDirection;
+import org.p2pnet.api.ChannelException;
+import org.p2pnet.api.DisconnectReason;
+import org.p2pnet.api.PeerAddress;
+import org.p2pnet.api.packet.IdentityPacket;
+import org.p2pnet.api.spi.ChannelHost;
+import org.p2pnet.api.spi.ChannelSink;
+import org.p2pnet.api.spi.ChannelTransport;
+import org.p2pnet.api.spi.TransportChannel;
+
+/** A channel transport without sockets: tests drive connections by hand. */
+final class FakeTransport implements ChannelTransport {
+    private static final AtomicInteger EPHEMERAL = new AtomicInteger(50_000);
+
+    final String name;
+    volatile ChannelHost host;
+    volatile IOException openFailure;
+    volatile IOException reconfigureFailure;
+    final AtomicInteger opens = new AtomicInteger();
+    final AtomicInteger reconfigures = new AtomicInteger();
+    final AtomicInteger closes = new AtomicInteger();
+    final List<FakeChannel> channels = new CopyOnWriteArrayList<>();
+    final List<PeerAddress> dialled = new CopyOnWriteArrayList<>();
+    /** How a dial to an address goes; absent addresses refuse the connection. */
+    final Map<PeerAddress, Function<PeerAddress, CompletionStage<TransportChannel>>> answers = new ConcurrentHashMap<>();
+
+    FakeTransport(String name) {
+        this.name = name;
+    }
+
+    static InetSocketAddress socket(String ip, int port) {
+        return new InetSocketAddress(ip, port);
+    }
+
+    static InetSocketAddress ephemeral(String ip) {
+        return new InetSocketAddress(ip, EPHEMERAL.incrementAndGet());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public InetSocketAddress open(ChannelHost h) throws IOException {
+        if (openFailure != null) {
+            throw openFailure;
+        }
+        host = h;
+        opens.incrementAndGet();
+        return new InetSocketAddress(h.settings().bindAddress(), h.settings().port());
+    }
+
+    @Override
+    public InetSocketAddress reconfigure() throws IOException {
+        reconfigures.incrementAndGet();
+        if (reconfigureFailure != null) {
+            throw reconfigureFailure;
+        }
+        return new InetSocketAddress(host.settings().bindAddress(), host.settings().port());
+    }
+
+    @Override
+    public CompletionStage<TransportChannel> dial(PeerAddress address) {
+        dialled.add(address);
+        var answer = answers.get(address);
+        if (answer == null) {
+            return CompletableFuture.failedFuture(new IOException("Connection refused: " + address));
+        }
+        return answer.apply(address);
+    }
+
+    @Override
+    public void close() {
+        closes.incrementAndGet();
+        for (FakeChannel c : channels) {
+            c.close(DisconnectReason.SHUTDOWN, "transport closed");
+        }
+    }
+
+    /** Answers dials to {@code address} with a peer sending {@code identity}, as a real transport would. */
+    void answer(PeerAddress address, IdentityPacket identity) {
+        answers.put(address, a -> {
+            FakeChannel c = new FakeChannel(socket(a.host(), a.port()), ChannelDirection.OUTBOUND);
+            try {
+                identify(c, identity);
+                return CompletableFuture.completedFuture(c);
+            } catch (ChannelException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        });
+    }
+
+    /** A remote peer connects to this node and sends its IDENTITY. @throws ChannelException when refused */
+    FakeChannel inbound(InetSocketAddress from, IdentityPacket identity) {
+        Optional<ChannelException> refusal = host.admitInbound(from);
+        if (refusal.isPresent()) {
+            throw refusal.get();
+        }
+        return identify(new FakeChannel(from, ChannelDirection.INBOUND), identity);
+    }
+
+    /** This node dialled and received {@code identity}. @throws ChannelException when refused */
+    FakeChannel outbound(InetSocketAddress to, IdentityPacket identity) {
+        return identify(new FakeChannel(to, ChannelDirection.OUTBOUND), identity);
+    }
+
+    /** Hands the peer's IDENTITY to the host; on refusal the channel is closed and the exception rethrown. */
+    FakeChannel identify(FakeChannel c, IdentityPacket identity) {
+        ChannelSink sink;
+        try {
+            sink = host.identified(c, identity);
+        } catch (ChannelException e) {
+            c.refused(e);
+            throw e;
+        }
+        channels.add(c);
+        c.identifiedWith(sink);
+        return c;
+    }
+}
