@@ -1,0 +1,50 @@
+package org.p2pnet.channel.tcp.internal;
+
+import java.nio.ByteOrder;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import org.p2pnet.api.DisconnectReason;
+
+/**
+ * Splits the byte stream into frames: a 4-byte unsigned big-endian length, then that many
+ * bytes; passes on the frame without its prefix. The length is checked against maxFrameSize
+ * and the protocol minimum as soon as its 4 bytes are in, before anything is allocated or
+ * waited for. Once the channel stopped taking input, remaining bytes are dropped.
+ */
+final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+    private final int maxFrameSize;
+    private final TcpChannel channel;
+
+    FrameDecoder(int maxFrameSize, TcpChannel channel) {
+        // Netty's limit counts the prefix; ours (the protocol's) does not
+        super(maxFrameSize + PacketCodec.LENGTH_FIELD_SIZE, 0, PacketCodec.LENGTH_FIELD_SIZE, 0,
+                PacketCodec.LENGTH_FIELD_SIZE, true);
+        this.maxFrameSize = maxFrameSize;
+        this.channel = channel;
+    }
+
+    @Override
+    protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+        if (channel.inputStopped()) {
+            in.skipBytes(in.readableBytes());
+            return null;
+        }
+        return super.decode(ctx, in);
+    }
+
+    @Override
+    protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, ByteOrder order) {
+        long frameLength = buf.getUnsignedInt(offset);
+        if (frameLength > maxFrameSize) {
+            throw new RejectedInputException(DisconnectReason.FRAME_TOO_LARGE,
+                    "frame length " + frameLength + " exceeds maxFrameSize " + maxFrameSize);
+        }
+        if (frameLength < PacketCodec.MIN_FRAME_LENGTH) {
+            throw new RejectedInputException(DisconnectReason.MALFORMED_FRAME,
+                    "frame length " + frameLength + " is below the minimum of " + PacketCodec.MIN_FRAME_LENGTH + " bytes");
+        }
+        return frameLength;
+    }
+}

@@ -1,0 +1,145 @@
+package org.p2pnet.channel.tcp.internal;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.p2pnet.api.ChannelDirection;
+import org.p2pnet.api.ChannelException;
+import org.p2pnet.api.DisconnectReason;
+import org.p2pnet.api.packet.DisconnectPacket;
+import org.p2pnet.api.packet.IdentityPacket;
+import org.p2pnet.api.packet.Packet;
+import org.p2pnet.api.spi.ChannelHost;
+import org.p2pnet.api.spi.ChannelSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The IDENTITY exchange (docs/PROTOCOL.md, "Channel life"): admission of inbound connections,
+ * our IDENTITY sent at once, the peer's IDENTITY expected first and within the handshake
+ * timeout, then handed to the host. On success this handler replaces itself with the
+ * {@code dispatch} handler.
+ */
+final class HandshakeHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
+
+    private final TcpChannel channel;
+    private final Duration timeout;
+    private ScheduledFuture<?> timer;
+
+    HandshakeHandler(TcpChannel channel, Duration timeout) {
+        this.channel = channel;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel.activated();
+        ctx.fireChannelActive();
+        ChannelHost host = channel.host();
+        if (channel.direction() == ChannelDirection.INBOUND && !admitted(host)) {
+            return;
+        }
+        IdentityPacket identity;
+        try {
+            identity = host.localIdentity();
+        } catch (RuntimeException e) {
+            LOG.warn("The host has no IDENTITY for {}", channel, e);
+            channel.closeWith(TcpChannel.INTERNAL_ERROR, "internal error: no node identity");
+            return;
+        }
+        // armed before the write, so that a close the write causes also cancels it
+        timer = ctx.executor().schedule(() -> ctx.fireExceptionCaught(new RejectedInputException(
+                DisconnectReason.HANDSHAKE_TIMEOUT, "no IDENTITY within " + timeout)),
+                timeout.toNanos(), TimeUnit.NANOSECONDS);
+        ctx.channel().writeAndFlush(identity).addListener(written -> {
+            if (!written.isSuccess() && ctx.channel().isActive()) {
+                // not the peer's fault (an IDENTITY over maxFrameSize, for one): no rejection to count
+                LOG.warn("Cannot send our IDENTITY on {}: {}", channel, written.cause().getMessage());
+                channel.closeWith(TcpChannel.INTERNAL_ERROR, "internal error: cannot send IDENTITY");
+            }
+        });
+    }
+
+    private boolean admitted(ChannelHost host) {
+        Optional<ChannelException> refusal;
+        try {
+            refusal = host.admitInbound(channel.remoteAddress());
+        } catch (ChannelException e) {
+            refusal = Optional.of(e);
+        } catch (RuntimeException e) {
+            LOG.warn("The host failed to admit {}; refusing it", channel, e);
+            refusal = Optional.of(new ChannelException(TcpChannel.INTERNAL_ERROR, "internal error: cannot admit the channel"));
+        }
+        if (refusal == null || refusal.isEmpty()) {
+            return true;
+        }
+        ChannelException reason = refusal.get();
+        LOG.debug("Refused {}: {} ({})", channel, reason.reason(), reason.getMessage());
+        channel.closeWith(reason.reason(), reason.getMessage());
+        return false;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (channel.inputStopped() || !(msg instanceof Packet packet)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        cancelTimer();
+        if (packet instanceof IdentityPacket identity) {
+            identify(ctx, identity);
+        } else if (packet instanceof DisconnectPacket disconnect) {
+            // the peer refused us; answering a DISCONNECT is never done
+            channel.remoteDisconnected(disconnect, () -> { });
+        } else {
+            ctx.fireExceptionCaught(new RejectedInputException(DisconnectReason.PROTOCOL_VIOLATION,
+                    packet.type() + " before IDENTITY"));
+        }
+    }
+
+    private void identify(ChannelHandlerContext ctx, IdentityPacket identity) {
+        ChannelSink sink;
+        try {
+            sink = channel.host().identified(channel, identity);
+        } catch (ChannelException e) {
+            LOG.debug("Host refused {} as {}: {} ({})", channel, identity.peerId().shortForm(), e.reason(), e.getMessage());
+            channel.closeWith(e.reason(), e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            LOG.warn("The host failed on the IDENTITY of {}", channel, e);
+            channel.closeWith(TcpChannel.INTERNAL_ERROR, "internal error: cannot register the channel");
+            return;
+        }
+        if (sink == null) {
+            LOG.warn("The host returned no sink for {}", channel);
+            channel.closeWith(TcpChannel.INTERNAL_ERROR, "internal error: cannot register the channel");
+            return;
+        }
+        ctx.pipeline().replace(this, TcpChannelInitializer.DISPATCH, new DispatchHandler(channel, sink));
+        channel.identified(sink);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelTimer();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelTimer();
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+}

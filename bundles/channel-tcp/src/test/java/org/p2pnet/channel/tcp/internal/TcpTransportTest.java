@@ -1,0 +1,285 @@
+package org.p2pnet.channel.tcp.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.p2pnet.api.ChannelDirection;
+import org.p2pnet.api.ChannelException;
+import org.p2pnet.api.ChannelStats;
+import org.p2pnet.api.DisconnectReason;
+import org.p2pnet.api.DisconnectRecord;
+import org.p2pnet.api.PeerAddress;
+import org.p2pnet.api.packet.DataFormat;
+import org.p2pnet.api.packet.DataPacket;
+import org.p2pnet.api.packet.MessagePacket;
+import org.p2pnet.api.spi.TransportChannel;
+import org.p2pnet.api.spi.TransportSettings;
+
+/** Two real transports on loopback sockets. */
+@ExtendWith(LeakCheck.class)
+class TcpTransportTest {
+    private static final int MAX_FRAME = 1024 * 1024;
+
+    private final List<TcpTransport> transports = new ArrayList<>();
+
+    @AfterEach
+    void closeEverything() {
+        transports.forEach(TcpTransport::close);
+        Conditions.awaitNoTransportThreads();
+    }
+
+    private TcpTransport transport() {
+        TcpTransport transport = new TcpTransport();
+        transports.add(transport);
+        return transport;
+    }
+
+    private static PeerAddress loopback(InetSocketAddress bound) {
+        return new PeerAddress("127.0.0.1", bound.getPort());
+    }
+
+    private static <T> T await(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static ChannelException failure(CompletionStage<?> stage) throws InterruptedException {
+        try {
+            stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return assertInstanceOf(ChannelException.class, e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("still running after 10 s");
+        }
+        throw new AssertionError("completed normally");
+    }
+
+    @Test
+    void twoNodesHandshakeExchangeMessagesAndCloseWithAReason() throws Exception {
+        FakeHost hostA = new FakeHost(FakeHost.settings(MAX_FRAME));
+        FakeHost hostB = new FakeHost(FakeHost.settings(MAX_FRAME));
+        TcpTransport a = transport();
+        TcpTransport b = transport();
+        InetSocketAddress addressA = a.open(hostA);
+        b.open(hostB);
+        assertNotEquals(0, addressA.getPort());
+        assertFalse(Conditions.transportThreads().isEmpty());
+        assertTrue(Conditions.transportThreads().stream()
+                .allMatch(name -> name.matches("p2pnet-tcp-(accept|io)-\\d+")), Conditions.transportThreads().toString());
+
+        TransportChannel dialled = await(b.dial(loopback(addressA)));
+        FakeHost.Identified atA = hostA.awaitIdentified();
+        FakeHost.Identified atB = hostB.awaitIdentified();
+        assertSame(dialled, atB.channel());
+        assertEquals(hostB.identity, atA.identity());
+        assertEquals(hostA.identity, atB.identity());
+        assertEquals(ChannelDirection.OUTBOUND, dialled.direction());
+        assertEquals(ChannelDirection.INBOUND, atA.channel().direction());
+        assertEquals(addressA.getPort(), dialled.remoteAddress().getPort());
+        assertTrue(dialled.isOpen() && dialled.isWritable());
+
+        MessagePacket fromB = new MessagePacket("1", "hello from b", 1);
+        await(dialled.send(fromB));
+        assertEquals(fromB, atA.sink().awaitPacket());
+        DataPacket fromA = new DataPacket("t", DataFormat.FILE, "f", 0, 3, "", true, new byte[] {7, 8, 9});
+        await(atA.channel().send(fromA));
+        Samples.assertSame(fromA, atB.sink().awaitPacket());
+
+        await(dialled.close(DisconnectReason.REQUESTED, "bye"));
+        DisconnectRecord remoteView = atA.sink().awaitClosed();
+        assertEquals(DisconnectReason.REQUESTED, remoteView.reason());
+        assertEquals("bye", remoteView.message());
+        assertTrue(remoteView.byRemote());
+        DisconnectRecord localView = atB.sink().awaitClosed();
+        assertEquals(DisconnectReason.REQUESTED, localView.reason());
+        assertFalse(localView.byRemote());
+        // the DISCONNECT is delivered too, before closed()
+        assertEquals(DisconnectReason.REQUESTED,
+                assertInstanceOf(org.p2pnet.api.packet.DisconnectPacket.class, atA.sink().awaitPacket()).reason());
+
+        ChannelStats stats = dialled.stats();
+        assertEquals(3, stats.packetsOut(), "IDENTITY, MESSAGE, DISCONNECT");
+        assertEquals(2, stats.packetsIn(), "IDENTITY, DATA");
+        assertEquals(stats.bytesOut(), atA.channel().stats().bytesIn());
+        assertTrue(hostA.rejections.isEmpty() && hostB.rejections.isEmpty());
+
+        a.close();
+        b.close();
+        Conditions.awaitNoTransportThreads();
+        try (ServerSocket again = new ServerSocket()) {
+            again.setReuseAddress(true);
+            again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), addressA.getPort()));
+        }
+    }
+
+    @Test
+    void closingATransportEndsItsChannelsWithShutdown() throws Exception {
+        FakeHost hostA = new FakeHost(FakeHost.settings(MAX_FRAME));
+        FakeHost hostB = new FakeHost(FakeHost.settings(MAX_FRAME));
+        TcpTransport a = transport();
+        TcpTransport b = transport();
+        InetSocketAddress addressA = a.open(hostA);
+        b.open(hostB);
+        await(b.dial(loopback(addressA)));
+        FakeHost.Identified atA = hostA.awaitIdentified();
+        FakeHost.Identified atB = hostB.awaitIdentified();
+
+        a.close();
+        // close() returns after its channels are closed and their sinks told
+        assertTrue(atA.sink().closed.isDone());
+        assertEquals(DisconnectReason.SHUTDOWN, atA.sink().awaitClosed().reason());
+        DisconnectRecord remote = atB.sink().awaitClosed();
+        assertEquals(DisconnectReason.SHUTDOWN, remote.reason());
+        assertTrue(remote.byRemote());
+        assertEquals(DisconnectReason.SHUTDOWN, failure(a.dial(loopback(addressA))).reason());
+    }
+
+    @Test
+    void dialingAClosedTransportFailsWithShutdown() throws Exception {
+        ChannelException e = failure(transport().dial(new PeerAddress("127.0.0.1", 9)));
+        assertEquals(DisconnectReason.SHUTDOWN, e.reason());
+        assertEquals("tcp transport is not open", e.getMessage());
+    }
+
+    @Test
+    void dialingAPortNobodyListensOnIsConnectionRefused() throws Exception {
+        TcpTransport b = transport();
+        b.open(new FakeHost(FakeHost.settings(MAX_FRAME)));
+        int port = freePort();
+        ChannelException e = failure(b.dial(new PeerAddress("127.0.0.1", port)));
+        assertEquals(DisconnectReason.CONNECTION_LOST, e.reason());
+        assertEquals("connection refused by 127.0.0.1:" + port, e.getMessage());
+    }
+
+    @Test
+    void anInboundRefusalFailsTheDialWithItsReason() throws Exception {
+        FakeHost hostA = new FakeHost(FakeHost.settings(MAX_FRAME));
+        hostA.admission = remote -> Optional.of(new ChannelException(DisconnectReason.INBOUND_DISABLED, "closed for visitors"));
+        TcpTransport a = transport();
+        TcpTransport b = transport();
+        InetSocketAddress addressA = a.open(hostA);
+        FakeHost hostB = new FakeHost(FakeHost.settings(MAX_FRAME));
+        b.open(hostB);
+        ChannelException e = failure(b.dial(loopback(addressA)));
+        assertEquals(DisconnectReason.INBOUND_DISABLED, e.reason());
+        assertEquals("closed for visitors", e.getMessage());
+        assertTrue(hostA.identified.isEmpty() && hostB.identified.isEmpty());
+    }
+
+    @Test
+    void anIdentityTheRemoteHostRefusesEndsTheChannelWithItsReason() throws Exception {
+        FakeHost hostA = new FakeHost(FakeHost.settings(MAX_FRAME));
+        hostA.refuseIdentity = new ChannelException(DisconnectReason.NETWORK_MISMATCH, "we are on test-net");
+        TcpTransport a = transport();
+        TcpTransport b = transport();
+        InetSocketAddress addressA = a.open(hostA);
+        FakeHost hostB = new FakeHost(FakeHost.settings(MAX_FRAME));
+        b.open(hostB);
+        CompletionStage<TransportChannel> dial = b.dial(loopback(addressA));
+        // both IDENTITYs cross at once, so B may accept A's before A's DISCONNECT arrives
+        try {
+            await(dial);
+            DisconnectRecord how = hostB.awaitIdentified().sink().awaitClosed();
+            assertEquals(DisconnectReason.NETWORK_MISMATCH, how.reason());
+            assertEquals("we are on test-net", how.message());
+            assertTrue(how.byRemote());
+        } catch (ExecutionException e) {
+            assertEquals(DisconnectReason.NETWORK_MISMATCH, assertInstanceOf(ChannelException.class, e.getCause()).reason());
+        }
+    }
+
+    @Test
+    void reconfigureMovesTheListenerAndKeepsOpenChannels() throws Exception {
+        FakeHost hostA = new FakeHost(FakeHost.settings(MAX_FRAME));
+        TcpTransport a = transport();
+        TcpTransport b = transport();
+        InetSocketAddress first = a.open(hostA);
+        b.open(new FakeHost(FakeHost.settings(MAX_FRAME)));
+        TransportChannel kept = await(b.dial(loopback(first)));
+        FakeHost.Identified atA = hostA.awaitIdentified();
+
+        assertEquals(first, a.reconfigure(), "unchanged settings keep the listener");
+        int port = freePort();
+        TransportSettings s = hostA.settings;
+        hostA.settings = new TransportSettings(s.bindAddress(), port, s.maxFrameSize(), s.handshakeTimeout(),
+                s.idleTimeout(), s.writeBufferLow(), s.writeBufferHigh(), s.writeBufferLimit());
+        InetSocketAddress second = a.reconfigure();
+        assertEquals(port, second.getPort());
+
+        assertEquals(DisconnectReason.CONNECTION_LOST, failure(b.dial(loopback(first))).reason());
+        await(b.dial(loopback(second)));
+        MessagePacket still = MessagePacket.of("still here");
+        await(kept.send(still));
+        assertEquals(still, atA.sink().awaitPacket());
+    }
+
+    @Test
+    void aListenPortInUseFailsOpenNamingTheAddressAndLeavesNoThread() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            TransportSettings s = FakeHost.settings(MAX_FRAME);
+            FakeHost host = new FakeHost(new TransportSettings("127.0.0.1", taken.getLocalPort(), s.maxFrameSize(),
+                    s.handshakeTimeout(), s.idleTimeout(), s.writeBufferLow(), s.writeBufferHigh(), s.writeBufferLimit()));
+            TcpTransport a = transport();
+            IOException e = assertThrows(IOException.class, () -> a.open(host));
+            assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "), e.getMessage());
+            Conditions.awaitNoTransportThreads();
+            assertEquals(DisconnectReason.SHUTDOWN, failure(a.dial(new PeerAddress("127.0.0.1", 9))).reason());
+        }
+    }
+
+    @Test
+    void openAndCloseManyTimesLeakNoThreadAndNoPort() throws Exception {
+        FakeHost host = new FakeHost(FakeHost.settings(MAX_FRAME));
+        TcpTransport a = transport();
+        int port = freePort();
+        TransportSettings s = host.settings;
+        host.settings = new TransportSettings(s.bindAddress(), port, s.maxFrameSize(), s.handshakeTimeout(),
+                s.idleTimeout(), s.writeBufferLow(), s.writeBufferHigh(), s.writeBufferLimit());
+        PacketCodec codec = new PacketCodec(MAX_FRAME);
+        for (int cycle = 0; cycle < 25; cycle++) {
+            InetSocketAddress bound = a.open(host);
+            assertEquals(port, bound.getPort(), "the same port binds again at cycle " + cycle);
+            try (RawPeer peer = new RawPeer(bound, codec, 0)) {
+                // an identified channel open at close time gets a DISCONNECT SHUTDOWN
+                assertEquals(host.identity, peer.read());
+                peer.send(Samples.identity());
+                RecordingSink sink = host.awaitIdentified().sink();
+                if (cycle % 2 == 0) {
+                    a.close();
+                } else {
+                    a.deactivate();
+                }
+                assertEquals(DisconnectReason.SHUTDOWN, sink.awaitClosed().reason());
+                assertEquals(DisconnectReason.SHUTDOWN,
+                        assertInstanceOf(org.p2pnet.api.packet.DisconnectPacket.class, peer.read()).reason());
+            }
+            assertEquals(null, a.endpoint());
+            Conditions.awaitNoTransportThreads();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return probe.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.p2pnet.channel.tcp.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.p2pnet.api.ChannelException;
+import org.p2pnet.api.packet.MessagePacket;
+import org.p2pnet.api.spi.TransportChannel;
+import org.p2pnet.api.spi.TransportSettings;
+
+/** A peer that does not read cannot make a channel queue more than writeBufferLimit. */
+@ExtendWith(LeakCheck.class)
+class WriteLimitTest {
+    private static final int LIMIT = 256 * 1024;
+    private static final int TEXT = 60_000;
+    private static final int SENDS = 400; // 24 MB offered, far beyond socket buffers and the limit
+
+    private final TcpTransport transport = new TcpTransport();
+
+    @AfterEach
+    void close() {
+        transport.close();
+        Conditions.awaitNoTransportThreads();
+    }
+
+    @Test
+    void writesPastTheLimitFailInsteadOfQueueing() throws Exception {
+        FakeHost host = new FakeHost(new TransportSettings("127.0.0.1", 0, 1024 * 1024, Duration.ofSeconds(5),
+                Duration.ZERO, 32 * 1024, 64 * 1024, LIMIT));
+        InetSocketAddress bound = transport.open(host);
+        try (RawPeer slow = new RawPeer(bound, new PacketCodec(1024 * 1024), 4096)) {
+            slow.read();
+            slow.send(Samples.identity());
+            TransportChannel channel = host.awaitIdentified().channel();
+            TcpChannel tcp = (TcpChannel) channel;
+
+            MessagePacket big = new MessagePacket("big", "x".repeat(TEXT), 1);
+            int frameBytes = Frames.encode(new PacketCodec(1024 * 1024), big).length;
+            List<CompletableFuture<Void>> sends = new ArrayList<>();
+            for (int i = 0; i < SENDS; i++) {
+                sends.add(channel.send(big).toCompletableFuture());
+                assertTrue(tcp.pendingWriteBytes() <= LIMIT + frameBytes, "pending " + tcp.pendingWriteBytes());
+            }
+            // all but the few frames the limit lets wait in the buffer end one way or the other
+            int mayWait = LIMIT / frameBytes + 1;
+            Conditions.waitUntil(() -> sends.stream().filter(f -> !f.isDone()).count() <= mayWait,
+                    Duration.ofSeconds(10), () -> sends.stream().filter(f -> !f.isDone()).count() + " sends still pending");
+
+            List<Throwable> failures = new ArrayList<>();
+            for (CompletableFuture<Void> f : sends) {
+                if (f.isCompletedExceptionally()) {
+                    try {
+                        f.get();
+                    } catch (ExecutionException e) {
+                        failures.add(e.getCause());
+                    }
+                }
+            }
+            assertFalse(failures.isEmpty(), "no send was refused");
+            for (Throwable failure : failures) {
+                ChannelException e = assertInstanceOf(ChannelException.class, failure);
+                assertEquals(TcpChannel.WRITE_LIMIT_REASON, e.reason());
+                assertTrue(e.getMessage().contains("limit of " + LIMIT + " bytes"), e.getMessage());
+            }
+            assertTrue(tcp.pendingWriteBytes() <= LIMIT + frameBytes, "pending " + tcp.pendingWriteBytes());
+            assertTrue(channel.isOpen(), "a slow reader is not a reason to close");
+            assertFalse(channel.isWritable(), "over the high watermark");
+            assertTrue(host.rejections.isEmpty());
+
+            // once the peer reads again, the backlog drains and sends succeed
+            CompletableFuture<Void> later = drainUntil(slow, () -> tcp.pendingWriteBytes() == 0, channel, big);
+            later.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Reads and discards what the channel sent until it caught up, then sends once more while reading. */
+    private static CompletableFuture<Void> drainUntil(RawPeer peer, java.util.function.BooleanSupplier caughtUp,
+                                                      TransportChannel channel, MessagePacket packet) throws Exception {
+        peer.socket.setSoTimeout(100);
+        InputStream in = peer.socket.getInputStream();
+        byte[] sink = new byte[64 * 1024];
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        CompletableFuture<Void> next = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (in.read(sink) < 0) {
+                    throw new AssertionError("channel closed while draining");
+                }
+            } catch (SocketTimeoutException idle) {
+                // nothing to read right now: check the condition again
+            }
+            if (next == null && caughtUp.getAsBoolean()) {
+                next = channel.send(packet).toCompletableFuture();
+            }
+            if (next != null && next.isDone()) {
+                return next;
+            }
+        }
+        throw new AssertionError("the channel never caught up");
+    }
+}
