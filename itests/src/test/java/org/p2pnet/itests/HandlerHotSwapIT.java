@@ -52,7 +52,7 @@ public class HandlerHotSwapIT extends P2pnetTestSupport {
     private static String bundleOf(JsonNode rows, String type) {
         for (JsonNode row : rows) {
             if (type.equals(row.path("packetType").asText())) {
-                return row.path("bundle").asText();
+                return row.path("handler").path("bundle").asText();
             }
         }
         return "(no row for " + type + " in " + rows + ")";

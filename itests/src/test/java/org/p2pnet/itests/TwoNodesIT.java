@@ -76,7 +76,7 @@ public class TwoNodesIT extends P2pnetTestSupport {
         waitFor("we received the remote's message", Duration.ofSeconds(30), () -> localMessages(remoteId));
 
         // the remote ends the channel with a reason; both sides show it
-        remote.exec("p2p:disconnect " + localId.value() + " --reason 'itest is over'");
+        remote.exec("p2p:disconnect " + localId.value() + " --reason \"itest is over\"");
         waitFor("channel gone here", Duration.ofSeconds(30), () -> network.channel(remoteId).isEmpty());
         waitFor("reason recorded here", Duration.ofSeconds(30),
             () -> network.knownPeer(remoteId).flatMap(PeerInfo::lastDisconnect).isPresent());

@@ -66,9 +66,13 @@ final class CoreChannel implements PeerChannel, ChannelSink {
         return binding;
     }
 
-    /** Counts the handshake IDENTITY, which reaches the core through {@code identified}, not {@link #received}. */
+    /**
+     * Counts the handshake IDENTITY each way: the transport sent ours and received the peer's
+     * before the core saw the channel, so neither passed through {@link #send} or {@link #received}.
+     */
     void countHandshake() {
         packetsIn.increment();
+        packetsOut.increment();
     }
 
     // --- ChannelSink ---

@@ -21,11 +21,11 @@ import org.slf4j.LoggerFactory;
  * @param serviceId the service id
  * @param ranking   the service ranking
  * @param types     the packet types it handles
- * @param handler   the service object
+ * @param handler   the service object, obtained on first delivery (see {@link LazyService})
  * @param bundle    the symbolic name of the registering bundle ("" when unknown)
  * @param bundleId  the id of the registering bundle (-1 when unknown)
  */
-record HandlerEntry(long serviceId, int ranking, Set<String> types, PacketHandler handler, String bundle,
+record HandlerEntry(long serviceId, int ranking, Set<String> types, LazyService<PacketHandler> handler, String bundle,
                     long bundleId) {
 
     /** Highest ranking first, then lowest service id: the order of {@code ServiceReference.compareTo}, reversed. */
@@ -43,7 +43,7 @@ record HandlerEntry(long serviceId, int ranking, Set<String> types, PacketHandle
      *
      * @return empty (after logging why) when no valid packet type is named
      */
-    static Optional<HandlerEntry> of(PacketHandler handler, ServiceReference<?> ref) {
+    static Optional<HandlerEntry> of(LazyService<PacketHandler> handler, ServiceReference<?> ref) {
         long id = serviceId(ref);
         Bundle b = ref.getBundle();
         String bundle = b == null || b.getSymbolicName() == null ? "" : b.getSymbolicName();
@@ -52,8 +52,8 @@ record HandlerEntry(long serviceId, int ranking, Set<String> types, PacketHandle
         int ranking = rankingProp instanceof Integer r ? r : 0;
         Set<String> types = packetTypes(ref.getProperty(PacketHandler.TYPE_PROPERTY), id, bundle);
         if (types.isEmpty()) {
-            LOG.warn("Ignoring packet handler service {} ({}) of bundle {}: its {} property names no valid packet type",
-                    id, handler.getClass().getName(), bundle, PacketHandler.TYPE_PROPERTY);
+            LOG.warn("Ignoring packet handler service {} of bundle {}: its {} property names no valid packet type",
+                    id, bundle, PacketHandler.TYPE_PROPERTY);
             return Optional.empty();
         }
         return Optional.of(new HandlerEntry(id, ranking, types, handler, bundle, bundleId));

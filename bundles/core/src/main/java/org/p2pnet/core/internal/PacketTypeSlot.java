@@ -10,6 +10,7 @@ import java.util.concurrent.locks.StampedLock;
 import org.p2pnet.api.HandlerInfo;
 import org.p2pnet.api.PeerChannel;
 import org.p2pnet.api.packet.Packet;
+import org.p2pnet.api.packet.PacketHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -348,7 +349,12 @@ final class PacketTypeSlot {
 
     private void deliver(HandlerEntry handler, PeerChannel channel, Packet packet) {
         try {
-            handler.handler().handle(channel, packet);
+            PacketHandler service = handler.handler().get();
+            if (service == null) {
+                throw new IllegalStateException("the handler service " + handler.serviceId() + " of bundle "
+                        + handler.bundle() + " could not be obtained (its component did not activate; see its log)");
+            }
+            service.handle(channel, packet);
             delivered.increment();
             if (failStreak.get() && failStreak.compareAndSet(true, false)) {
                 LOG.info("The handler of packet type {} (bundle {}) handles packets again", type, handler.bundle());

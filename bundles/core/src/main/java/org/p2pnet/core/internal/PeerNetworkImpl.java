@@ -19,10 +19,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -201,9 +203,8 @@ public final class PeerNetworkImpl implements PeerNetwork {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile EventAdmin eventAdmin;
 
-    @Reference(service = PeerListener.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    volatile List<PeerListener> listeners = List.of();
+    /** PeerListener whiteboard by service id, in binding order; objects obtained on first event. */
+    private final Map<Long, LazyService<PeerListener>> listeners = new ConcurrentSkipListMap<>();
 
     /**
      * Activation: validates the configuration, loads (or creates) the node key.
@@ -336,11 +337,23 @@ public final class PeerNetworkImpl implements PeerNetwork {
     @Reference(service = PacketHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             unbind = "unbindPacketHandler", updated = "updatedPacketHandler")
-    void bindPacketHandler(PacketHandler handler, ServiceReference<PacketHandler> ref) {
+    void bindPacketHandler(ComponentServiceObjects<PacketHandler> handler, ServiceReference<PacketHandler> ref) {
+        addHandler(LazyService.of(handler), ref);
+    }
+
+    void updatedPacketHandler(ComponentServiceObjects<PacketHandler> handler, ServiceReference<PacketHandler> ref) {
+        updateHandler(LazyService.of(handler), ref);
+    }
+
+    void unbindPacketHandler(ServiceReference<PacketHandler> ref) {
+        dispatcher.removeHandler(HandlerEntry.serviceId(ref));
+    }
+
+    void addHandler(LazyService<PacketHandler> handler, ServiceReference<PacketHandler> ref) {
         HandlerEntry.of(handler, ref).ifPresent(dispatcher::putHandler);
     }
 
-    void updatedPacketHandler(PacketHandler handler, ServiceReference<PacketHandler> ref) {
+    void updateHandler(LazyService<PacketHandler> handler, ServiceReference<PacketHandler> ref) {
         Optional<HandlerEntry> entry = HandlerEntry.of(handler, ref);
         if (entry.isPresent()) {
             dispatcher.putHandler(entry.get());
@@ -349,8 +362,19 @@ public final class PeerNetworkImpl implements PeerNetwork {
         }
     }
 
-    void unbindPacketHandler(PacketHandler handler, ServiceReference<PacketHandler> ref) {
-        dispatcher.removeHandler(HandlerEntry.serviceId(ref));
+    @Reference(service = PeerListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindPeerListener")
+    void bindPeerListener(ComponentServiceObjects<PeerListener> listener, ServiceReference<PeerListener> ref) {
+        addListener(HandlerEntry.serviceId(ref), LazyService.of(listener));
+    }
+
+    void unbindPeerListener(ServiceReference<PeerListener> ref) {
+        listeners.remove(HandlerEntry.serviceId(ref));
+    }
+
+    void addListener(long serviceId, LazyService<PeerListener> listener) {
+        listeners.put(serviceId, listener);
     }
 
     // ---------------------------------------------------------------- transport life
@@ -506,6 +530,7 @@ public final class PeerNetworkImpl implements PeerNetwork {
         }
         channel.countHandshake();
         packetsIn.increment();
+        packetsOut.increment();
         LOG.info("Channel {} identified: {} agent '{}'", channel, peer, identity.agent());
         publish(new PeerEvent(PeerEvent.Kind.CONNECTED, peer, channel.remoteAddress(), channel.direction(), null));
         dispatcher.dispatch(channel, identity);
@@ -576,8 +601,11 @@ public final class PeerNetworkImpl implements PeerNetwork {
                 LOG.debug("EventAdmin refused {}", event.topic(), e);
             }
         }
-        List<PeerListener> current = listeners;
-        for (PeerListener listener : current) {
+        for (LazyService<PeerListener> lazy : listeners.values()) {
+            PeerListener listener = lazy.get();
+            if (listener == null) {
+                continue;
+            }
             try {
                 listener.peerEvent(event);
             } catch (VirtualMachineError e) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,6 +66,31 @@ class DispatchTest {
     }
 
     @Test
+    void theHandlerObjectIsObtainedOnFirstDeliveryNotWhenBound() {
+        node = TestNode.start(dir);
+        FakeChannel c = connectPeer("10.0.0.2");
+        RecordingHandler handler = new RecordingHandler();
+        AtomicInteger asked = new AtomicInteger();
+        AtomicBoolean available = new AtomicBoolean(false);
+        ServiceReference<PacketHandler> ref = FakeServices.handlerRef(PacketTypes.MESSAGE, 0, "test.lazy", 9);
+        node.network.addHandler(new LazyService<>(() -> {
+            asked.incrementAndGet();
+            return available.get() ? handler : null;
+        }), ref);
+        assertEquals(0, asked.get(), "binding must not create the handler (reference cycles with PeerNetwork)");
+
+        c.receive(message(1));
+        assertEquals(1, info(PacketTypes.MESSAGE).failed(), "an unobtainable handler object counts as a failed delivery");
+        assertEquals(0, handler.count());
+
+        available.set(true);
+        c.receive(message(2));
+        c.receive(message(3));
+        assertEquals(2, handler.count());
+        assertEquals(2, asked.get(), "asked again after a null, then remembered");
+    }
+
+    @Test
     void theHighestRankedHandlerIsActiveAndSwitchesWithRegistrations() {
         node = TestNode.start(dir);
         FakeChannel c = connectPeer("10.0.0.2");
@@ -92,7 +118,7 @@ class DispatchTest {
         assertEquals(2, mid.count());
 
         FakeServices.set(lowRef, Constants.SERVICE_RANKING, 100);
-        node.network.updatedPacketHandler(low, lowRef);
+        node.network.updateHandler(LazyService.ofInstance(low), lowRef);
         c.receive(message(4));
         assertEquals(1, low.count());
         assertEquals(100, info(PacketTypes.MESSAGE).ranking());
@@ -132,7 +158,7 @@ class DispatchTest {
         // the type property changes: ALPHA is not handled anymore, so it is held
         ServiceReference<PacketHandler> ref = node.bind(new RecordingHandler(), "GAMMA", 0);
         FakeServices.set(ref, PacketHandler.TYPE_PROPERTY, "DELTA");
-        node.network.updatedPacketHandler(new RecordingHandler(), ref);
+        node.network.updateHandler(LazyService.ofInstance(new RecordingHandler()), ref);
         assertEquals(0, info("GAMMA").candidates());
         assertEquals(1, info("DELTA").candidates());
     }
@@ -300,7 +326,7 @@ class DispatchTest {
         node = TestNode.start(dir);
         List<String> order = new ArrayList<>();
         PeerListener listener = e -> order.add(e.kind().name());
-        node.network.listeners = List.of(listener);
+        node.network.addListener(2, LazyService.ofInstance(listener));
         node.bind((channel, packet) -> {
             order.add(packet.type());
             node.network.recordIdentity(channel, (IdentityPacket) packet);

@@ -37,7 +37,8 @@ class EventsTest {
             throw new IllegalStateException("listener bug");
         };
         PeerListener recording = heard::add;
-        node.network.listeners = List.of(throwing, recording);
+        node.network.addListener(2, LazyService.ofInstance(throwing));
+        node.network.addListener(3, LazyService.ofInstance(recording));
 
         RemotePeer peer = new RemotePeer();
         FakeChannel c = node.transport.inbound(FakeTransport.socket("10.0.0.5", 40001), peer.identity(7701));

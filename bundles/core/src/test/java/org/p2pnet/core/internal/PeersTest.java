@@ -188,8 +188,8 @@ class PeersTest {
         MessagePacket hello = MessagePacket.of("hello");
         Await.result(node.network.send(peer.id, hello));
         assertEquals(java.util.List.of(hello), c.sent);
-        assertEquals(1, node.network.status().packetsOut());
-        assertEquals(1, node.network.channel(peer.id).orElseThrow().stats().packetsOut());
+        assertEquals(2, node.network.status().packetsOut(), "our handshake IDENTITY and the message");
+        assertEquals(2, node.network.channel(peer.id).orElseThrow().stats().packetsOut());
 
         PeerId stranger = new RemotePeer().id;
         Throwable e = Await.failure(node.network.send(stranger, hello));

@@ -41,7 +41,7 @@ final class TestNode implements AutoCloseable {
             }
         };
         PeerListener recorder = node.peerEvents::add;
-        network.listeners = List.of(recorder);
+        network.addListener(1, LazyService.ofInstance(recorder));
         network.bindTransport(node.transport);
         return node;
     }
@@ -52,12 +52,12 @@ final class TestNode implements AutoCloseable {
 
     ServiceReference<PacketHandler> bind(PacketHandler handler, Object types, int ranking) {
         ServiceReference<PacketHandler> ref = FakeServices.handlerRef(types, ranking, "test.handler." + ranking, 7);
-        network.bindPacketHandler(handler, ref);
+        network.addHandler(LazyService.ofInstance(handler), ref);
         return ref;
     }
 
     void unbind(PacketHandler handler, ServiceReference<PacketHandler> ref) {
-        network.unbindPacketHandler(handler, ref);
+        network.unbindPacketHandler(ref);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.p2pnet.shell.command;
 
+import java.util.List;
+
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -23,8 +25,23 @@ public class DisconnectCommand extends NetworkCommand {
     @Option(name = "--reason", description = "Text sent to the peer in the DISCONNECT (at most 1024 characters)")
     String reason = "disconnected by operator";
 
+    /*
+     * Karaf reads options only before the first argument, but operators naturally type
+     * "p2p:disconnect <peer> --reason TEXT"; that form lands here.
+     */
+    @Argument(index = 1, name = "--reason TEXT", required = false, multiValued = true,
+            description = "The reason may also follow the peer: p2p:disconnect <peer> --reason TEXT")
+    List<String> trailing;
+
     @Override
     public Object execute() throws Exception {
+        if (trailing != null && !trailing.isEmpty()) {
+            if (!"--reason".equals(trailing.get(0)) || trailing.size() < 2) {
+                throw userError("unexpected '" + String.join(" ", trailing)
+                        + "' after the peer; use: p2p:disconnect <peer> [--reason TEXT]");
+            }
+            reason = String.join(" ", trailing.subList(1, trailing.size()));
+        }
         if (reason.length() > DisconnectPacket.MAX_MESSAGE_LENGTH) {
             throw userError("--reason is longer than " + DisconnectPacket.MAX_MESSAGE_LENGTH + " characters");
         }

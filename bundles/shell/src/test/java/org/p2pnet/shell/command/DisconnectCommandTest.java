@@ -45,6 +45,25 @@ class DisconnectCommandTest extends CommandTestSupport {
     }
 
     @Test
+    void acceptsTheReasonAfterThePeer() throws Exception {
+        DisconnectCommand command = disconnect(Peers.BOB.value());
+        command.trailing = List.of("--reason", "moving to another rack");
+
+        run(command);
+
+        assertEquals("moving to another rack", network.disconnected.get(0).message());
+    }
+
+    @Test
+    void rejectsOtherWordsAfterThePeer() {
+        DisconnectCommand command = disconnect(Peers.BOB.value());
+        command.trailing = List.of("now");
+
+        assertEquals("unexpected 'now' after the peer; use: p2p:disconnect <peer> [--reason TEXT]", userErrorOf(command));
+        assertTrue(network.disconnected.isEmpty());
+    }
+
+    @Test
     void rejectsAnAmbiguousPrefix() {
         assertEquals("'abcd' matches 2 peers: abcd10000000, abcd20000000", userErrorOf(disconnect("abcd")));
         assertTrue(network.disconnected.isEmpty());
