@@ -68,7 +68,7 @@ final class ExternalNode implements AutoCloseable {
                 return false;
             }
         });
-        P2pnetTestSupport.waitFor("external node console", timeout, () -> exec("p2p:status").contains("listening"));
+        P2pnetTestSupport.waitFor("external node console", timeout, () -> exec("p2p:status").contains("Listening"));
     }
 
     /** Runs one shell command on the node; returns its output. */
