@@ -55,20 +55,34 @@ final class ExternalNode implements AutoCloseable {
         return this;
     }
 
-    /** Waits until the node listens on its p2p port and its console answers. */
+    /** Waits until the node listens on its p2p port and its console answers; on timeout, says what the node logged. */
     void awaitReady(Duration timeout) throws Exception {
-        P2pnetTestSupport.waitFor("external node listening on " + p2pPort, timeout, () -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("external node exited: " + Files.readString(home.resolve("console.log")));
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", p2pPort), 500);
-                return true;
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
-        P2pnetTestSupport.waitFor("external node console", timeout, () -> exec("p2p:status").contains("Listening"));
+        try {
+            P2pnetTestSupport.waitFor("external node listening on " + p2pPort, timeout, () -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("external node exited with " + process.exitValue());
+                }
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress("127.0.0.1", p2pPort), 500);
+                    return true;
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+            P2pnetTestSupport.waitFor("external node console", timeout, () -> exec("p2p:status").contains("Listening"));
+        } catch (AssertionError notReady) {
+            throw new AssertionError(notReady.getMessage() + "\n--- console.log\n" + tail("console.log")
+                + "\n--- data/log/karaf.log\n" + tail("data/log/karaf.log"), notReady);
+        }
+    }
+
+    private String tail(String file) {
+        try {
+            List<String> lines = Files.readAllLines(home.resolve(file));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
     }
 
     /** Runs one shell command on the node; returns its output. */

@@ -57,8 +57,18 @@ public final class WirePeer implements AutoCloseable {
     /** Connects, sends our IDENTITY and reads the node's; returns the node's IDENTITY. */
     public Frame handshake(int port, String networkName) throws IOException {
         connect(port);
+        sendIdentity(networkName, peerId);
+        Frame theirs = read();
+        if (!"IDENTITY".equals(theirs.type())) {
+            throw new IOException("expected IDENTITY first, got " + theirs.type() + " " + theirs.metadata());
+        }
+        return theirs;
+    }
+
+    /** Sends an IDENTITY with our key, claiming {@code claimedPeerId} (ours, or a forged one). */
+    public void sendIdentity(String networkName, String claimedPeerId) throws IOException {
         Map<String, Object> identity = new LinkedHashMap<>();
-        identity.put("peerId", peerId);
+        identity.put("peerId", claimedPeerId);
         identity.put("publicKey", Base64.getEncoder().encodeToString(key.getPublic().getEncoded()));
         identity.put("keyAlgorithm", "Ed25519");
         identity.put("listenPort", 0);
@@ -66,11 +76,6 @@ public final class WirePeer implements AutoCloseable {
         identity.put("protocolVersion", 1);
         identity.put("agent", "itest-wirepeer");
         send("IDENTITY", identity);
-        Frame theirs = read();
-        if (!"IDENTITY".equals(theirs.type())) {
-            throw new IOException("expected IDENTITY first, got " + theirs.type() + " " + theirs.metadata());
-        }
-        return theirs;
     }
 
     public void sendMessage(String id, String text) throws IOException {

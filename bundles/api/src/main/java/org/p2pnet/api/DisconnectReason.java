@@ -41,6 +41,13 @@ public enum DisconnectReason {
     NOT_TRUSTED,
     /** The remote end closed the connection without a DISCONNECT. */
     CONNECTION_LOST,
+    /**
+     * A send was refused because the channel's outbound buffer is at its hard limit: the peer
+     * does not read as fast as we write. The channel stays open; this reason is never sent.
+     */
+    WRITE_BUFFER_FULL,
+    /** This node failed internally while serving the channel (a bug: see its log). */
+    INTERNAL_ERROR,
     /** A reason name this version does not know. */
     UNKNOWN;
 

@@ -50,7 +50,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             identity = host.localIdentity();
         } catch (RuntimeException e) {
             LOG.warn("The host has no IDENTITY for {}", channel, e);
-            channel.closeWith(TcpChannel.INTERNAL_ERROR, "internal error: no node identity");
+            channel.closeWith(DisconnectReason.INTERNAL_ERROR, "internal error: no node identity");
             return;
         }
         // armed before the write, so that a close the write causes also cancels it
@@ -61,7 +61,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             if (!written.isSuccess() && ctx.channel().isActive()) {
                 // not the peer's fault (an IDENTITY over maxFrameSize, for one): no rejection to count
                 LOG.warn("Cannot send our IDENTITY on {}: {}", channel, written.cause().getMessage());
-                channel.closeWith(TcpChannel.INTERNAL_ERROR, "internal error: cannot send IDENTITY");
+                channel.closeWith(DisconnectReason.INTERNAL_ERROR, "internal error: cannot send IDENTITY");
             }
         });
     }
@@ -74,7 +74,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             refusal = Optional.of(e);
         } catch (RuntimeException e) {
             LOG.warn("The host failed to admit {}; refusing it", channel, e);
-            refusal = Optional.of(new ChannelException(TcpChannel.INTERNAL_ERROR, "internal error: cannot admit the channel"));
+            refusal = Optional.of(new ChannelException(DisconnectReason.INTERNAL_ERROR, "internal error: cannot admit the channel"));
         }
         if (refusal == null || refusal.isEmpty()) {
             return true;
@@ -113,12 +113,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         } catch (RuntimeException e) {
             LOG.warn("The host failed on the IDENTITY of {}", channel, e);
-            channel.closeWith(TcpChannel.INTERNAL_ERROR, "internal error: cannot register the channel");
+            channel.closeWith(DisconnectReason.INTERNAL_ERROR, "internal error: cannot register the channel");
             return;
         }
         if (sink == null) {
             LOG.warn("The host returned no sink for {}", channel);
-            channel.closeWith(TcpChannel.INTERNAL_ERROR, "internal error: cannot register the channel");
+            channel.closeWith(DisconnectReason.INTERNAL_ERROR, "internal error: cannot register the channel");
             return;
         }
         ctx.pipeline().replace(this, TcpChannelInitializer.DISPATCH, new DispatchHandler(channel, sink));

@@ -49,7 +49,7 @@ final class RejectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         // not the peer's input but a fault of ours: still end this channel alone, with the trace
-        channel.reject(TcpChannel.INTERNAL_ERROR, "internal error: " + cause.getClass().getName(), cause);
+        channel.reject(DisconnectReason.INTERNAL_ERROR, "internal error: " + cause.getClass().getName(), cause);
     }
 
     @Override

@@ -43,18 +43,7 @@ final class TcpChannel implements TransportChannel {
     /** How long a DISCONNECT may take to flush before the connection is closed anyway. */
     static final Duration CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(1);
 
-    /**
-     * The reason carried by a send refused for the write limit. The API has no reason for
-     * back-pressure, and the channel is not lost, so it is not CONNECTION_LOST.
-     */
-    static final DisconnectReason WRITE_LIMIT_REASON = DisconnectReason.UNKNOWN;
 
-    /**
-     * The reason sent when a channel ends for a fault on this side (the host threw, our
-     * IDENTITY cannot be encoded): no listed reason describes it, and blaming the peer with
-     * PROTOCOL_VIOLATION or claiming SHUTDOWN would mislead it.
-     */
-    static final DisconnectReason INTERNAL_ERROR = DisconnectReason.UNKNOWN;
 
     private final Channel channel;
     private final String id;
@@ -231,7 +220,7 @@ final class TcpChannel implements TransportChannel {
     }
 
     ChannelException writeLimitExceeded(long pending) {
-        return new ChannelException(WRITE_LIMIT_REASON, "write buffer of " + this + " holds " + pending
+        return new ChannelException(DisconnectReason.WRITE_BUFFER_FULL, "write buffer of " + this + " holds " + pending
                 + " bytes, at its limit of " + writeBufferLimit + " bytes: the peer is not reading fast enough");
     }
 

@@ -96,7 +96,7 @@ class HandshakeTest {
             peer.receive(peer.remoteIdentity);
             List<Packet> sent = peer.sent();
             DisconnectPacket disconnect = assertInstanceOf(DisconnectPacket.class, sent.get(sent.size() - 1));
-            assertEquals(TcpChannel.INTERNAL_ERROR, disconnect.reason());
+            assertEquals(DisconnectReason.INTERNAL_ERROR, disconnect.reason());
             assertEquals("internal error: cannot register the channel", disconnect.message());
             assertFalse(peer.channel.isOpen());
             assertTrue(host.rejections.isEmpty(), "not the peer's fault");

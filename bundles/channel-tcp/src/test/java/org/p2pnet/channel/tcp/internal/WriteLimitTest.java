@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.ChannelException;
 import org.p2pnet.api.packet.MessagePacket;
 import org.p2pnet.api.spi.TransportChannel;
@@ -74,7 +75,7 @@ class WriteLimitTest {
             assertFalse(failures.isEmpty(), "no send was refused");
             for (Throwable failure : failures) {
                 ChannelException e = assertInstanceOf(ChannelException.class, failure);
-                assertEquals(TcpChannel.WRITE_LIMIT_REASON, e.reason());
+                assertEquals(DisconnectReason.WRITE_BUFFER_FULL, e.reason());
                 assertTrue(e.getMessage().contains("limit of " + LIMIT + " bytes"), e.getMessage());
             }
             assertTrue(tcp.pendingWriteBytes() <= LIMIT + frameBytes, "pending " + tcp.pendingWriteBytes());
