@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,19 +19,7 @@ import org.p2pnet.api.ChannelException;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.PeerAddress;
 
-class ConfigurationTest {
-    @TempDir
-    Path dir;
-
-    private TestNode node;
-
-    @AfterEach
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
+class ConfigurationTest extends NodeTestSupport {
     @Test
     void defaultsAreValid() {
         CoreSettings s = CoreSettings.from(TestConfigs.config(dir));

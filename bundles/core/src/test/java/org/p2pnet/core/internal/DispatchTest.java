@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,9 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.p2pnet.api.HandlerInfo;
@@ -35,19 +32,7 @@ import org.p2pnet.api.packet.PacketHandler;
 import org.p2pnet.api.packet.PacketTypes;
 import org.p2pnet.api.packet.RawPacket;
 
-class DispatchTest {
-    @TempDir
-    Path dir;
-
-    private TestNode node;
-
-    @AfterEach
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
+class DispatchTest extends NodeTestSupport {
     private FakeChannel connectPeer(String ip) {
         return node.transport.inbound(FakeTransport.ephemeral(ip), new RemotePeer().identity(7700));
     }

@@ -3,32 +3,17 @@ package org.p2pnet.core.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.osgi.service.event.Event;
 import org.p2pnet.api.ChannelDirection;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.PeerEvent;
 import org.p2pnet.api.PeerListener;
 
-class EventsTest {
-    @TempDir
-    Path dir;
-
-    private TestNode node;
-
-    @AfterEach
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
+class EventsTest extends NodeTestSupport {
     @Test
     void connectAndDisconnectArePostedAndHeardByEveryListener() {
         node = TestNode.start(dir);

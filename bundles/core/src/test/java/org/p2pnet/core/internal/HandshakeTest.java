@@ -7,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.p2pnet.api.ChannelDirection;
 import org.p2pnet.api.ChannelException;
 import org.p2pnet.api.DisconnectReason;
@@ -20,19 +16,7 @@ import org.p2pnet.api.PeerAddress;
 import org.p2pnet.api.PeerChannel;
 import org.p2pnet.api.packet.IdentityPacket;
 
-class HandshakeTest {
-    @TempDir
-    Path dir;
-
-    private TestNode node;
-
-    @AfterEach
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
+class HandshakeTest extends NodeTestSupport {
     private ChannelException refusedInbound(IdentityPacket identity) {
         return assertThrows(ChannelException.class,
                 () -> node.transport.inbound(FakeTransport.ephemeral("10.0.0.9"), identity));

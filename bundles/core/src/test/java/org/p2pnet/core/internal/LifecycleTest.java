@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.BindException;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.p2pnet.api.ChannelException;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.PeerAddress;
@@ -21,19 +18,7 @@ import org.p2pnet.api.packet.MessagePacket;
 import org.p2pnet.api.packet.PacketTypes;
 import org.p2pnet.api.spi.TransportChannel;
 
-class LifecycleTest {
-    @TempDir
-    Path dir;
-
-    private TestNode node;
-
-    @AfterEach
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
+class LifecycleTest extends NodeTestSupport {
     private static boolean coreThreadAlive() {
         return Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.isAlive() && t.getName().startsWith("p2pnet-core"));

@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.p2pnet.api.ChannelException;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.DisconnectRecord;
@@ -24,19 +21,7 @@ import org.p2pnet.api.PeerInfo;
 import org.p2pnet.api.packet.DisconnectPacket;
 import org.p2pnet.api.packet.MessagePacket;
 
-class PeersTest {
-    @TempDir
-    Path dir;
-
-    private TestNode node;
-
-    @AfterEach
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
+class PeersTest extends NodeTestSupport {
     /** A peer at {@code ip} whose IDENTITY the identity handler recorded. */
     private PeerChannel known(RemotePeer peer, String ip, int listenPort) {
         FakeChannel c = node.transport.inbound(FakeTransport.ephemeral(ip), peer.identity(listenPort));

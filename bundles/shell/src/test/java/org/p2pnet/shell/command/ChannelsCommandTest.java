@@ -11,12 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.p2pnet.api.ChannelDirection;
 import org.p2pnet.api.ChannelStats;
 import org.p2pnet.api.PeerAddress;
+import org.p2pnet.testing.FakePeerChannel;
 
 class ChannelsCommandTest extends CommandTestSupport {
 
     @BeforeEach
     void oneChannel() {
-        network.channels.add(new FakeChannel(Peers.BOB, new PeerAddress("192.0.2.8", 51234),
+        network.channels.add(new FakePeerChannel(Peers.BOB, new PeerAddress("192.0.2.8", 51234),
                 ChannelDirection.INBOUND, new ChannelStats(12, 10, 2048, 1900)));
     }
 

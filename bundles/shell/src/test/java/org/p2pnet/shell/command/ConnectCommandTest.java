@@ -13,13 +13,14 @@ import org.p2pnet.api.ChannelException;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.PeerAddress;
 import org.p2pnet.api.PeerChannel;
+import org.p2pnet.testing.FakePeerChannel;
 
 class ConnectCommandTest extends CommandTestSupport {
 
     @Test
     void dialsAndConfirmsWhoAnswered() throws Exception {
         network.connectOutcome = CompletableFuture.completedFuture(
-                new FakeChannel(Peers.BOB, "192.0.2.8:7700", ChannelDirection.OUTBOUND));
+                new FakePeerChannel(Peers.BOB, "192.0.2.8:7700", ChannelDirection.OUTBOUND));
 
         String text = run(connect("192.0.2.8:7700"));
 

@@ -14,14 +14,15 @@ import org.p2pnet.api.ChannelException;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.PeerAddress;
 import org.p2pnet.api.PeerInfo;
+import org.p2pnet.testing.FakePeerChannel;
 
 class DisconnectCommandTest extends CommandTestSupport {
 
     @BeforeEach
     void connectedToBobAndBothAbcds() {
-        network.channels.add(new FakeChannel(Peers.BOB, "192.0.2.8:7700", ChannelDirection.OUTBOUND));
-        network.channels.add(new FakeChannel(Peers.ABCD_1, "192.0.2.9:7700", ChannelDirection.INBOUND));
-        network.channels.add(new FakeChannel(Peers.ABCD_2, "192.0.2.10:7700", ChannelDirection.INBOUND));
+        network.channels.add(new FakePeerChannel(Peers.BOB, "192.0.2.8:7700", ChannelDirection.OUTBOUND));
+        network.channels.add(new FakePeerChannel(Peers.ABCD_1, "192.0.2.9:7700", ChannelDirection.INBOUND));
+        network.channels.add(new FakePeerChannel(Peers.ABCD_2, "192.0.2.10:7700", ChannelDirection.INBOUND));
     }
 
     @Test
@@ -77,7 +78,7 @@ class DisconnectCommandTest extends CommandTestSupport {
     @Test
     void rejectsAKnownPeerWithoutChannel() {
         network.knownPeers.add(new PeerInfo(Peers.ALICE, new PeerAddress("192.0.2.7", 7700), "", 1,
-                FakeChannel.OPENED, FakeChannel.OPENED, false, Optional.empty()));
+                FakePeerChannel.OPENED, FakePeerChannel.OPENED, false, Optional.empty()));
 
         assertEquals("peer a11ce0000000 is not connected; open a channel first with p2p:connect <host:port>",
                 userErrorOf(disconnect("a11ce")));

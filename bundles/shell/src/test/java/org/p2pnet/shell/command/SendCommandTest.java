@@ -12,12 +12,13 @@ import org.p2pnet.api.ChannelDirection;
 import org.p2pnet.api.ChannelException;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.packet.MessagePacket;
+import org.p2pnet.testing.FakePeerChannel;
 
 class SendCommandTest extends CommandTestSupport {
 
     @BeforeEach
     void connectedToBob() {
-        network.channels.add(new FakeChannel(Peers.BOB, "192.0.2.8:7700", ChannelDirection.OUTBOUND));
+        network.channels.add(new FakePeerChannel(Peers.BOB, "192.0.2.8:7700", ChannelDirection.OUTBOUND));
     }
 
     @Test

@@ -52,7 +52,12 @@ final class FakeHost implements ChannelHost {
     }
 
     static TransportSettings settings(int maxFrameSize) {
-        return new TransportSettings("127.0.0.1", 0, maxFrameSize, Duration.ofSeconds(5), Duration.ZERO,
+        return settings(maxFrameSize, 0);
+    }
+
+    /** Settings listening on loopback at {@code port} (0: any free port). */
+    static TransportSettings settings(int maxFrameSize, int port) {
+        return new TransportSettings("127.0.0.1", port, maxFrameSize, Duration.ofSeconds(5), Duration.ZERO,
                 32 * 1024, 64 * 1024, 256 * 1024);
     }
 

@@ -33,7 +33,6 @@ import org.p2pnet.api.packet.DataFormat;
 import org.p2pnet.api.packet.DataPacket;
 import org.p2pnet.api.packet.MessagePacket;
 import org.p2pnet.api.spi.TransportChannel;
-import org.p2pnet.api.spi.TransportSettings;
 
 /** Two real transports on loopback sockets. */
 @ExtendWith(LeakCheck.class)
@@ -58,6 +57,27 @@ class TcpTransportTest {
         return new PeerAddress("127.0.0.1", bound.getPort());
     }
 
+    private static FakeHost host() {
+        return new FakeHost(FakeHost.settings(MAX_FRAME));
+    }
+
+    /** Transport {@code a} listening at {@code addressA} for {@code hostA}, and transport {@code b} open for another host. */
+    private record TwoTransports(FakeHost hostA, TcpTransport a, InetSocketAddress addressA, FakeHost hostB,
+            TcpTransport b) {
+        CompletionStage<TransportChannel> bDialsA() {
+            return b.dial(loopback(addressA));
+        }
+    }
+
+    private TwoTransports twoTransports(FakeHost hostA) throws IOException {
+        TcpTransport a = transport();
+        TcpTransport b = transport();
+        InetSocketAddress addressA = a.open(hostA);
+        FakeHost hostB = host();
+        b.open(hostB);
+        return new TwoTransports(hostA, a, addressA, hostB, b);
+    }
+
     private static <T> T await(CompletionStage<T> stage) throws Exception {
         return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -75,18 +95,16 @@ class TcpTransportTest {
 
     @Test
     void twoNodesHandshakeExchangeMessagesAndCloseWithAReason() throws Exception {
-        FakeHost hostA = new FakeHost(FakeHost.settings(MAX_FRAME));
-        FakeHost hostB = new FakeHost(FakeHost.settings(MAX_FRAME));
-        TcpTransport a = transport();
-        TcpTransport b = transport();
-        InetSocketAddress addressA = a.open(hostA);
-        b.open(hostB);
+        TwoTransports two = twoTransports(host());
+        FakeHost hostA = two.hostA();
+        FakeHost hostB = two.hostB();
+        InetSocketAddress addressA = two.addressA();
         assertNotEquals(0, addressA.getPort());
         assertFalse(Conditions.transportThreads().isEmpty());
         assertTrue(Conditions.transportThreads().stream()
                 .allMatch(name -> name.matches("p2pnet-tcp-(accept|io)-\\d+")), Conditions.transportThreads().toString());
 
-        TransportChannel dialled = await(b.dial(loopback(addressA)));
+        TransportChannel dialled = await(two.bDialsA());
         FakeHost.Identified atA = hostA.awaitIdentified();
         FakeHost.Identified atB = hostB.awaitIdentified();
         assertSame(dialled, atB.channel());
@@ -122,8 +140,8 @@ class TcpTransportTest {
         assertEquals(stats.bytesOut(), atA.channel().stats().bytesIn());
         assertTrue(hostA.rejections.isEmpty() && hostB.rejections.isEmpty());
 
-        a.close();
-        b.close();
+        two.a().close();
+        two.b().close();
         Conditions.awaitNoTransportThreads();
         try (ServerSocket again = new ServerSocket()) {
             again.setReuseAddress(true);
@@ -133,24 +151,19 @@ class TcpTransportTest {
 
     @Test
     void closingATransportEndsItsChannelsWithShutdown() throws Exception {
-        FakeHost hostA = new FakeHost(FakeHost.settings(MAX_FRAME));
-        FakeHost hostB = new FakeHost(FakeHost.settings(MAX_FRAME));
-        TcpTransport a = transport();
-        TcpTransport b = transport();
-        InetSocketAddress addressA = a.open(hostA);
-        b.open(hostB);
-        await(b.dial(loopback(addressA)));
-        FakeHost.Identified atA = hostA.awaitIdentified();
-        FakeHost.Identified atB = hostB.awaitIdentified();
+        TwoTransports two = twoTransports(host());
+        await(two.bDialsA());
+        FakeHost.Identified atA = two.hostA().awaitIdentified();
+        FakeHost.Identified atB = two.hostB().awaitIdentified();
 
-        a.close();
+        two.a().close();
         // close() returns after its channels are closed and their sinks told
         assertTrue(atA.sink().closed.isDone());
         assertEquals(DisconnectReason.SHUTDOWN, atA.sink().awaitClosed().reason());
         DisconnectRecord remote = atB.sink().awaitClosed();
         assertEquals(DisconnectReason.SHUTDOWN, remote.reason());
         assertTrue(remote.byRemote());
-        assertEquals(DisconnectReason.SHUTDOWN, failure(a.dial(loopback(addressA))).reason());
+        assertEquals(DisconnectReason.SHUTDOWN, failure(two.a().dial(loopback(two.addressA()))).reason());
     }
 
     @Test
@@ -163,7 +176,7 @@ class TcpTransportTest {
     @Test
     void dialingAPortNobodyListensOnIsConnectionRefused() throws Exception {
         TcpTransport b = transport();
-        b.open(new FakeHost(FakeHost.settings(MAX_FRAME)));
+        b.open(host());
         int port = freePort();
         ChannelException e = failure(b.dial(new PeerAddress("127.0.0.1", port)));
         assertEquals(DisconnectReason.CONNECTION_LOST, e.reason());
@@ -172,33 +185,25 @@ class TcpTransportTest {
 
     @Test
     void anInboundRefusalFailsTheDialWithItsReason() throws Exception {
-        FakeHost hostA = new FakeHost(FakeHost.settings(MAX_FRAME));
+        FakeHost hostA = host();
         hostA.admission = remote -> Optional.of(new ChannelException(DisconnectReason.INBOUND_DISABLED, "closed for visitors"));
-        TcpTransport a = transport();
-        TcpTransport b = transport();
-        InetSocketAddress addressA = a.open(hostA);
-        FakeHost hostB = new FakeHost(FakeHost.settings(MAX_FRAME));
-        b.open(hostB);
-        ChannelException e = failure(b.dial(loopback(addressA)));
+        TwoTransports two = twoTransports(hostA);
+        ChannelException e = failure(two.bDialsA());
         assertEquals(DisconnectReason.INBOUND_DISABLED, e.reason());
         assertEquals("closed for visitors", e.getMessage());
-        assertTrue(hostA.identified.isEmpty() && hostB.identified.isEmpty());
+        assertTrue(hostA.identified.isEmpty() && two.hostB().identified.isEmpty());
     }
 
     @Test
     void anIdentityTheRemoteHostRefusesEndsTheChannelWithItsReason() throws Exception {
-        FakeHost hostA = new FakeHost(FakeHost.settings(MAX_FRAME));
+        FakeHost hostA = host();
         hostA.refuseIdentity = new ChannelException(DisconnectReason.NETWORK_MISMATCH, "we are on test-net");
-        TcpTransport a = transport();
-        TcpTransport b = transport();
-        InetSocketAddress addressA = a.open(hostA);
-        FakeHost hostB = new FakeHost(FakeHost.settings(MAX_FRAME));
-        b.open(hostB);
-        CompletionStage<TransportChannel> dial = b.dial(loopback(addressA));
+        TwoTransports two = twoTransports(hostA);
+        CompletionStage<TransportChannel> dial = two.bDialsA();
         // both IDENTITYs cross at once, so B may accept A's before A's DISCONNECT arrives
         try {
             await(dial);
-            DisconnectRecord how = hostB.awaitIdentified().sink().awaitClosed();
+            DisconnectRecord how = two.hostB().awaitIdentified().sink().awaitClosed();
             assertEquals(DisconnectReason.NETWORK_MISMATCH, how.reason());
             assertEquals("we are on test-net", how.message());
             assertTrue(how.byRemote());
@@ -209,24 +214,20 @@ class TcpTransportTest {
 
     @Test
     void reconfigureMovesTheListenerAndKeepsOpenChannels() throws Exception {
-        FakeHost hostA = new FakeHost(FakeHost.settings(MAX_FRAME));
-        TcpTransport a = transport();
-        TcpTransport b = transport();
-        InetSocketAddress first = a.open(hostA);
-        b.open(new FakeHost(FakeHost.settings(MAX_FRAME)));
-        TransportChannel kept = await(b.dial(loopback(first)));
+        FakeHost hostA = host();
+        TwoTransports two = twoTransports(hostA);
+        InetSocketAddress first = two.addressA();
+        TransportChannel kept = await(two.bDialsA());
         FakeHost.Identified atA = hostA.awaitIdentified();
 
-        assertEquals(first, a.reconfigure(), "unchanged settings keep the listener");
+        assertEquals(first, two.a().reconfigure(), "unchanged settings keep the listener");
         int port = freePort();
-        TransportSettings s = hostA.settings;
-        hostA.settings = new TransportSettings(s.bindAddress(), port, s.maxFrameSize(), s.handshakeTimeout(),
-                s.idleTimeout(), s.writeBufferLow(), s.writeBufferHigh(), s.writeBufferLimit());
-        InetSocketAddress second = a.reconfigure();
+        hostA.settings = FakeHost.settings(MAX_FRAME, port);
+        InetSocketAddress second = two.a().reconfigure();
         assertEquals(port, second.getPort());
 
-        assertEquals(DisconnectReason.CONNECTION_LOST, failure(b.dial(loopback(first))).reason());
-        await(b.dial(loopback(second)));
+        assertEquals(DisconnectReason.CONNECTION_LOST, failure(two.b().dial(loopback(first))).reason());
+        await(two.b().dial(loopback(second)));
         MessagePacket still = MessagePacket.of("still here");
         await(kept.send(still));
         assertEquals(still, atA.sink().awaitPacket());
@@ -235,9 +236,7 @@ class TcpTransportTest {
     @Test
     void aListenPortInUseFailsOpenNamingTheAddressAndLeavesNoThread() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            TransportSettings s = FakeHost.settings(MAX_FRAME);
-            FakeHost host = new FakeHost(new TransportSettings("127.0.0.1", taken.getLocalPort(), s.maxFrameSize(),
-                    s.handshakeTimeout(), s.idleTimeout(), s.writeBufferLow(), s.writeBufferHigh(), s.writeBufferLimit()));
+            FakeHost host = new FakeHost(FakeHost.settings(MAX_FRAME, taken.getLocalPort()));
             TcpTransport a = transport();
             IOException e = assertThrows(IOException.class, () -> a.open(host));
             assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "), e.getMessage());
@@ -248,12 +247,9 @@ class TcpTransportTest {
 
     @Test
     void openAndCloseManyTimesLeakNoThreadAndNoPort() throws Exception {
-        FakeHost host = new FakeHost(FakeHost.settings(MAX_FRAME));
-        TcpTransport a = transport();
         int port = freePort();
-        TransportSettings s = host.settings;
-        host.settings = new TransportSettings(s.bindAddress(), port, s.maxFrameSize(), s.handshakeTimeout(),
-                s.idleTimeout(), s.writeBufferLow(), s.writeBufferHigh(), s.writeBufferLimit());
+        FakeHost host = new FakeHost(FakeHost.settings(MAX_FRAME, port));
+        TcpTransport a = transport();
         PacketCodec codec = new PacketCodec(MAX_FRAME);
         for (int cycle = 0; cycle < 25; cycle++) {
             InetSocketAddress bound = a.open(host);

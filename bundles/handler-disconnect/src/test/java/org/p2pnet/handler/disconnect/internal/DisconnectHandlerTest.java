@@ -8,11 +8,13 @@ import org.junit.jupiter.api.Test;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.packet.DisconnectPacket;
 import org.p2pnet.api.packet.MessagePacket;
+import org.p2pnet.testing.FakePeerChannel;
+import org.p2pnet.testing.RecordingPeerNetwork;
 
 class DisconnectHandlerTest {
     private final RecordingPeerNetwork network = new RecordingPeerNetwork();
     private final DisconnectHandler handler = new DisconnectHandler(network);
-    private final FakeChannel channel = new FakeChannel(FakeChannel.peer('b'));
+    private final FakePeerChannel channel = FakePeerChannel.forHandler(FakePeerChannel.peer('b'));
 
     @Test
     void handsTheDisconnectToTheCore() {

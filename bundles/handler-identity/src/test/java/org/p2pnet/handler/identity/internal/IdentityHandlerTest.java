@@ -14,6 +14,8 @@ import org.p2pnet.api.PeerId;
 import org.p2pnet.api.packet.DisconnectPacket;
 import org.p2pnet.api.packet.IdentityPacket;
 import org.p2pnet.api.packet.MessagePacket;
+import org.p2pnet.testing.FakePeerChannel;
+import org.p2pnet.testing.RecordingPeerNetwork;
 
 class IdentityHandlerTest {
     private final RecordingPeerNetwork network = new RecordingPeerNetwork();
@@ -22,7 +24,7 @@ class IdentityHandlerTest {
     @Test
     void recordsTheIdentityThePeerAdvertises() throws Exception {
         IdentityPacket identity = identityOf(newKey(), 7701, "p2pnet-test/1.0");
-        FakeChannel channel = new FakeChannel(identity.peerId());
+        FakePeerChannel channel = FakePeerChannel.forHandler(identity.peerId());
 
         handler.handle(channel, identity);
 
@@ -34,7 +36,7 @@ class IdentityHandlerTest {
     @Test
     void ignoresAnIdentityNamingAnotherPeerThanTheChannels() throws Exception {
         IdentityPacket identity = identityOf(newKey(), 7701, "p2pnet-test/1.0");
-        FakeChannel someoneElse = new FakeChannel(FakeChannel.peer('a'));
+        FakePeerChannel someoneElse = FakePeerChannel.forHandler(FakePeerChannel.peer('a'));
 
         handler.handle(someoneElse, identity);
 
@@ -43,7 +45,7 @@ class IdentityHandlerTest {
 
     @Test
     void ignoresOtherPacketTypes() {
-        FakeChannel channel = new FakeChannel(FakeChannel.peer('a'));
+        FakePeerChannel channel = FakePeerChannel.forHandler(FakePeerChannel.peer('a'));
 
         handler.handle(channel, MessagePacket.of("hello"));
         handler.handle(channel, new DisconnectPacket(DisconnectReason.REQUESTED, "bye"));

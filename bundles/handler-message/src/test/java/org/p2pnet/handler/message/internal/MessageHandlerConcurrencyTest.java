@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.p2pnet.api.PeerId;
 import org.p2pnet.api.message.ReceivedMessage;
 import org.p2pnet.api.packet.MessagePacket;
+import org.p2pnet.testing.FakePeerChannel;
 
 /** Network threads of several channels call handle() at once while the shell reads. */
 class MessageHandlerConcurrencyTest {
@@ -31,7 +32,7 @@ class MessageHandlerConcurrencyTest {
         handler.eventAdmin = events;
         List<PeerId> peers = new ArrayList<>();
         for (int p = 0; p < PEERS; p++) {
-            peers.add(FakeChannel.peer(Character.forDigit(p, 16)));
+            peers.add(FakePeerChannel.peer(Character.forDigit(p, 16)));
         }
 
         ExecutorService threads = Executors.newFixedThreadPool(PEERS + 1);
@@ -69,7 +70,7 @@ class MessageHandlerConcurrencyTest {
     }
 
     private static void sendInOrder(MessageHandler handler, PeerId peer, CountDownLatch start) {
-        FakeChannel channel = new FakeChannel(peer);
+        FakePeerChannel channel = FakePeerChannel.forHandler(peer);
         await(start);
         for (int i = 0; i < MESSAGES_PER_PEER; i++) {
             handler.handle(channel, new MessagePacket(Integer.toString(i), "text " + i, i));

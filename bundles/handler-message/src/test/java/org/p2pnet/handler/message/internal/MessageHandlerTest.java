@@ -21,11 +21,12 @@ import org.p2pnet.api.message.MessageLog;
 import org.p2pnet.api.message.ReceivedMessage;
 import org.p2pnet.api.packet.DisconnectPacket;
 import org.p2pnet.api.packet.MessagePacket;
+import org.p2pnet.testing.FakePeerChannel;
 
 class MessageHandlerTest {
     private static final Instant NOW = Instant.parse("2026-11-21T10:15:30Z");
-    private static final PeerId ALICE = FakeChannel.peer('a');
-    private static final PeerId BOB = FakeChannel.peer('b');
+    private static final PeerId ALICE = FakePeerChannel.peer('a');
+    private static final PeerId BOB = FakePeerChannel.peer('b');
 
     @Test
     void keepsTheLastMessagesOfEachPeerOldestFirst() {
@@ -61,7 +62,7 @@ class MessageHandlerTest {
         assertEquals(List.of("a3", "b1", "b2"), texts(handler.recent(3)));
         assertEquals(List.of("a2", "a3"), texts(handler.recent(ALICE, 2)));
         assertEquals(List.of(), handler.recent(0));
-        assertEquals(List.of(), handler.recent(FakeChannel.peer('c'), 5));
+        assertEquals(List.of(), handler.recent(FakePeerChannel.peer('c'), 5));
     }
 
     @Test
@@ -78,7 +79,7 @@ class MessageHandlerTest {
     void keepsWhatThePeerSentAndWhenItArrived() throws Exception {
         MessageHandler handler = handler(10, 10);
 
-        handler.handle(new FakeChannel(ALICE), new MessagePacket("m-1", "hello", 1_700_000_000_000L));
+        handler.handle(FakePeerChannel.forHandler(ALICE), new MessagePacket("m-1", "hello", 1_700_000_000_000L));
 
         ReceivedMessage kept = handler.recent(1).get(0);
         assertEquals(new ReceivedMessage(ALICE, "m-1", "hello", Instant.ofEpochMilli(1_700_000_000_000L), NOW), kept);
@@ -90,7 +91,7 @@ class MessageHandlerTest {
         FakeEventAdmin events = new FakeEventAdmin();
         handler.eventAdmin = events;
 
-        handler.handle(new FakeChannel(ALICE), new MessagePacket("m-1", "hello", 1234L));
+        handler.handle(FakePeerChannel.forHandler(ALICE), new MessagePacket("m-1", "hello", 1234L));
 
         assertEquals(1, events.posted.size());
         Event event = events.posted.get(0);
@@ -128,7 +129,7 @@ class MessageHandlerTest {
         FakeEventAdmin events = new FakeEventAdmin();
         handler.eventAdmin = events;
 
-        handler.handle(new FakeChannel(ALICE), new DisconnectPacket(DisconnectReason.REQUESTED, "bye"));
+        handler.handle(FakePeerChannel.forHandler(ALICE), new DisconnectPacket(DisconnectReason.REQUESTED, "bye"));
 
         assertEquals(0, handler.received());
         assertEquals(0, handler.store().size());
@@ -202,7 +203,7 @@ class MessageHandlerTest {
     }
 
     private static void receive(MessageHandler handler, PeerId from, String... texts) {
-        FakeChannel channel = new FakeChannel(from);
+        FakePeerChannel channel = FakePeerChannel.forHandler(from);
         for (String text : texts) {
             handler.handle(channel, MessagePacket.of(text));
         }

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.p2pnet.api.ChannelDirection;
 import org.p2pnet.api.PeerAddress;
 import org.p2pnet.api.PeerInfo;
-import org.p2pnet.shell.command.FakeChannel;
 import org.p2pnet.shell.command.FakePeerNetwork;
 import org.p2pnet.shell.command.Peers;
+import org.p2pnet.testing.FakePeerChannel;
 
 class PeerIdCompleterTest {
     private final FakePeerNetwork network = new FakePeerNetwork();
@@ -28,8 +28,8 @@ class PeerIdCompleterTest {
                 Instant.EPOCH, Instant.EPOCH, false, Optional.empty()));
         network.knownPeers.add(new PeerInfo(Peers.BOB, new PeerAddress("192.0.2.8", 7700), "", 1,
                 Instant.EPOCH, Instant.EPOCH, true, Optional.empty()));
-        network.channels.add(new FakeChannel(Peers.BOB, "192.0.2.8:7700", ChannelDirection.OUTBOUND));
-        network.channels.add(new FakeChannel(Peers.ABCD_1, "192.0.2.9:7700", ChannelDirection.INBOUND));
+        network.channels.add(new FakePeerChannel(Peers.BOB, "192.0.2.8:7700", ChannelDirection.OUTBOUND));
+        network.channels.add(new FakePeerChannel(Peers.ABCD_1, "192.0.2.9:7700", ChannelDirection.INBOUND));
     }
 
     @Test

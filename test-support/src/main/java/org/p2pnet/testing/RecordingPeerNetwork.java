@@ -1,4 +1,4 @@
-package org.p2pnet.handler.disconnect.internal;
+package org.p2pnet.testing;
 
 import java.util.Collection;
 import java.util.List;
@@ -19,13 +19,20 @@ import org.p2pnet.api.packet.DisconnectPacket;
 import org.p2pnet.api.packet.IdentityPacket;
 import org.p2pnet.api.packet.Packet;
 
-/** Records what handlers report to the core; any other call fails the test. */
-final class RecordingPeerNetwork implements PeerNetwork {
-    record Recorded(PeerChannel channel, Packet packet) {
+/**
+ * A {@link PeerNetwork} for packet handler tests: records the identities and disconnects a handler
+ * reports to the core; any other call throws, since a handler has no business making it.
+ */
+public final class RecordingPeerNetwork implements PeerNetwork {
+    /** One report: the channel it came in on and the packet it reported. */
+    public record Recorded(PeerChannel channel, Packet packet) {
     }
 
-    final List<Recorded> identities = new CopyOnWriteArrayList<>();
-    final List<Recorded> disconnects = new CopyOnWriteArrayList<>();
+    /** What {@link #recordIdentity} was given, in order. */
+    public final List<Recorded> identities = new CopyOnWriteArrayList<>();
+
+    /** What {@link #recordDisconnect} was given, in order. */
+    public final List<Recorded> disconnects = new CopyOnWriteArrayList<>();
 
     @Override
     public void recordIdentity(PeerChannel channel, IdentityPacket identity) {
