@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -32,10 +33,24 @@ public final class WirePeer implements AutoCloseable {
     private DataInputStream in;
     private DataOutputStream out;
 
+    /** A peer with a new key. */
     public WirePeer() throws Exception {
-        key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        byte[] x509 = key.getPublic().getEncoded();
-        peerId = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(x509));
+        this(newKey());
+    }
+
+    /** A connection of the peer owning {@code key}; several may share one key (one peer, several channels). */
+    public WirePeer(KeyPair key) throws Exception {
+        this.key = key;
+        peerId = idOf(key);
+    }
+
+    public static KeyPair newKey() throws Exception {
+        return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    }
+
+    /** The peer id of a key, as PROTOCOL.md defines it. */
+    public static String idOf(KeyPair key) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getPublic().getEncoded()));
     }
 
     public String peerId() {
@@ -47,8 +62,25 @@ public final class WirePeer implements AutoCloseable {
     }
 
     public void connect(int port) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        use(s);
+    }
+
+    /** Takes the next connection the node opens to {@code listener} and answers its handshake. */
+    public Frame accept(ServerSocket listener, String networkName) throws IOException {
+        listener.setSoTimeout(10_000);
+        use(listener.accept());
+        sendIdentity(networkName, peerId);
+        Frame theirs = read();
+        if (!"IDENTITY".equals(theirs.type())) {
+            throw new IOException("expected IDENTITY first, got " + theirs.type() + " " + theirs.metadata());
+        }
+        return theirs;
+    }
+
+    private void use(Socket s) throws IOException {
+        socket = s;
         socket.setSoTimeout(10_000);
         in = new DataInputStream(socket.getInputStream());
         out = new DataOutputStream(socket.getOutputStream());
