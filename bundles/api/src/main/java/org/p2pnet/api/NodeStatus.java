@@ -15,10 +15,12 @@ import java.util.Map;
  * @param packetsIn        packets received on all channels
  * @param packetsOut       packets sent on all channels
  * @param rejections       rejected inputs by reason (malformed frames, handshake failures, refusals …)
+ * @param rejectedConfigurations configuration updates refused for an invalid value (the previous one stayed)
  */
 public record NodeStatus(NodeIdentity identity, PeerAddress listening, boolean acceptInbound, String transport,
                          int inboundChannels, int outboundChannels, int knownPeers,
-                         long packetsIn, long packetsOut, Map<DisconnectReason, Long> rejections) {
+                         long packetsIn, long packetsOut, Map<DisconnectReason, Long> rejections,
+                         long rejectedConfigurations) {
     public NodeStatus {
         rejections = Map.copyOf(rejections);
     }

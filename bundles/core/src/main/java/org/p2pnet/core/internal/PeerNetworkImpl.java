@@ -644,7 +644,8 @@ public final class PeerNetworkImpl implements PeerNetwork {
         PeerAddress listening = bound == null || bound.getPort() == 0 ? null : Addresses.of(bound);
         return new NodeStatus(identity(), listening, settings.acceptInbound(), b == null ? null : b.name(),
                 registry.count(ChannelDirection.INBOUND), registry.count(ChannelDirection.OUTBOUND),
-                knownPeers.size(), packetsIn.sum(), packetsOut.sum(), rejections.snapshot());
+                knownPeers.size(), packetsIn.sum(), packetsOut.sum(), rejections.snapshot(),
+                rejectedConfigurations.sum());
     }
 
     @Override
@@ -928,9 +929,6 @@ public final class PeerNetworkImpl implements PeerNetwork {
 
     // ---------------------------------------------------------------- for tests
 
-    long rejectedConfigurations() {
-        return rejectedConfigurations.sum();
-    }
 
     long rejections(DisconnectReason reason) {
         return rejections.count(reason);

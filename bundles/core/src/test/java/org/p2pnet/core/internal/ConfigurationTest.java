@@ -105,7 +105,7 @@ class ConfigurationTest extends NodeTestSupport {
         node = TestNode.start(dir);
         node.network.modified(TestConfigs.config(dir, "networkName", "other", "port", 70000));
 
-        assertEquals(1, node.network.rejectedConfigurations());
+        assertEquals(1, node.network.status().rejectedConfigurations());
         assertEquals("p2pnet", node.network.identity().networkName());
         assertEquals(7700, node.network.identity().listenPort());
         assertEquals(0, node.transport.reconfigures.get());
@@ -113,7 +113,7 @@ class ConfigurationTest extends NodeTestSupport {
         node.network.modified(TestConfigs.config(dir, "networkName", "other"));
         assertEquals("other", node.network.identity().networkName());
         assertEquals("other", node.host().localIdentity().networkName());
-        assertEquals(1, node.network.rejectedConfigurations());
+        assertEquals(1, node.network.status().rejectedConfigurations());
     }
 
     @Test

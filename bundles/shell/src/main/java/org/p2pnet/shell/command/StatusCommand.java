@@ -17,7 +17,8 @@ public class StatusCommand extends ReportCommand<NodeStatus> {
     /** JSON view of p2p:status. */
     public record StatusJson(String peerId, String networkName, String listening, String transport,
                              boolean acceptInbound, int inboundChannels, int outboundChannels, int knownPeers,
-                             long packetsIn, long packetsOut, Map<DisconnectReason, Long> rejections) {
+                             long packetsIn, long packetsOut, Map<DisconnectReason, Long> rejections,
+                             long rejectedConfigurations) {
     }
 
     @Override
@@ -37,6 +38,8 @@ public class StatusCommand extends ReportCommand<NodeStatus> {
                 .add("Known peers", status.knownPeers())
                 .add("Packets", status.packetsIn() + " in, " + status.packetsOut() + " out")
                 .add("Rejections", rejectionsText(status))
+                .add("Config refused", status.rejectedConfigurations() == 0 ? "none"
+                        : status.rejectedConfigurations() + " update(s) with an invalid value (see the log)")
                 .print(out);
     }
 
@@ -45,7 +48,8 @@ public class StatusCommand extends ReportCommand<NodeStatus> {
         return new StatusJson(status.identity().peerId().value(), status.identity().networkName(),
                 JsonOutput.text(status.listening()), status.transport(),
                 status.acceptInbound(), status.inboundChannels(), status.outboundChannels(), status.knownPeers(),
-                status.packetsIn(), status.packetsOut(), rejectionsInReasonOrder(status));
+                status.packetsIn(), status.packetsOut(), rejectionsInReasonOrder(status),
+                status.rejectedConfigurations());
     }
 
     private static String rejectionsText(NodeStatus status) {

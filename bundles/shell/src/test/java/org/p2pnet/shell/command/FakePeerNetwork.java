@@ -35,7 +35,7 @@ public final class FakePeerNetwork implements PeerNetwork {
     NodeIdentity identity = new NodeIdentity(Peers.ALICE, new byte[] {1, 2, 3, 4}, "Ed25519", "p2pnet", 7700, 1,
             "p2pnet/0.1.0");
     NodeStatus status = new NodeStatus(identity, new PeerAddress("0.0.0.0", 7700), true, "tcp", 0, 0, 0, 0, 0,
-            Map.of());
+            Map.of(), 0);
     public final List<PeerInfo> knownPeers = new ArrayList<>();
     public final List<PeerChannel> channels = new ArrayList<>();
     final List<HandlerInfo> handlers = new ArrayList<>();

@@ -30,11 +30,12 @@ class StatusCommandTest extends CommandTestSupport {
         assertEquals("5", valueOf(text, "Known peers"));
         assertEquals("120 in, 99 out", valueOf(text, "Packets"));
         assertEquals("NETWORK_MISMATCH 1, MALFORMED_FRAME 3", valueOf(text, "Rejections"));
+        assertEquals("2 update(s) with an invalid value (see the log)", valueOf(text, "Config refused"));
     }
 
     @Test
     void saysWhenNotListeningWithoutTransportAndWithoutRejections() throws Exception {
-        network.status = new NodeStatus(network.identity, null, false, null, 0, 0, 0, 0, 0, Map.of());
+        network.status = new NodeStatus(network.identity, null, false, null, 0, 0, 0, 0, 0, Map.of(), 0);
 
         String text = run(wired(new StatusCommand()));
 
@@ -42,6 +43,7 @@ class StatusCommandTest extends CommandTestSupport {
         assertEquals("none (no channel transport running)", valueOf(text, "Transport"));
         assertEquals("no", valueOf(text, "Accept inbound"));
         assertEquals("none", valueOf(text, "Rejections"));
+        assertEquals("none", valueOf(text, "Config refused"));
     }
 
     @Test
@@ -51,7 +53,9 @@ class StatusCommandTest extends CommandTestSupport {
         JsonNode json = runJson(wired(new StatusCommand()));
 
         assertEquals(List.of("peerId", "networkName", "listening", "transport", "acceptInbound", "inboundChannels",
-                "outboundChannels", "knownPeers", "packetsIn", "packetsOut", "rejections"), fieldNames(json));
+                "outboundChannels", "knownPeers", "packetsIn", "packetsOut", "rejections", "rejectedConfigurations"),
+                fieldNames(json));
+        assertEquals(2, json.get("rejectedConfigurations").asLong());
         assertEquals(Peers.ALICE.value(), json.get("peerId").asText());
         assertEquals("0.0.0.0:7700", json.get("listening").asText());
         assertTrue(json.get("acceptInbound").asBoolean());
@@ -63,7 +67,7 @@ class StatusCommandTest extends CommandTestSupport {
 
     @Test
     void jsonHasNullListeningWhenNotListening() throws Exception {
-        network.status = new NodeStatus(network.identity, null, false, null, 0, 0, 0, 0, 0, Map.of());
+        network.status = new NodeStatus(network.identity, null, false, null, 0, 0, 0, 0, 0, Map.of(), 0);
 
         JsonNode json = runJson(wired(new StatusCommand()));
 
@@ -74,6 +78,6 @@ class StatusCommandTest extends CommandTestSupport {
 
     private NodeStatus busyNode() {
         return new NodeStatus(network.identity, new PeerAddress("0.0.0.0", 7700), true, "tcp", 2, 1, 5, 120, 99,
-                Map.of(DisconnectReason.MALFORMED_FRAME, 3L, DisconnectReason.NETWORK_MISMATCH, 1L));
+                Map.of(DisconnectReason.MALFORMED_FRAME, 3L, DisconnectReason.NETWORK_MISMATCH, 1L), 2);
     }
 }
