@@ -25,8 +25,10 @@ public record DataPacket(String transferId, DataFormat format, String name, long
         Checks.nonNegative("totalSize", totalSize);
         sha256 = Checks.text("sha256", sha256, 64, false);
         body = body == null ? new byte[0] : body;
-        if (offset + body.length > totalSize) {
-            throw new IllegalArgumentException("chunk ends at " + (offset + body.length) + ", past totalSize " + totalSize);
+        // offset and totalSize are both non-negative here, so this comparison cannot overflow
+        if (offset > totalSize - body.length) {
+            throw new IllegalArgumentException("chunk of " + body.length + " bytes at offset " + offset
+                    + " ends past totalSize " + totalSize);
         }
     }
 
