@@ -2,6 +2,7 @@ package org.p2pnet.core.internal;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,6 +44,8 @@ final class CoreChannel implements PeerChannel, ChannelSink {
     private final AtomicReference<DisconnectRecord> ending = new AtomicReference<>();
     private volatile long lastActivityMillis;
     private volatile TrustLevel trustLevel = TrustLevel.DEFAULT;
+    /** The address connect() dialled to open this channel, when it is an outbound one we dialled. */
+    private volatile PeerAddress dialled;
 
     CoreChannel(PeerNetworkImpl network, TransportBinding binding, TransportChannel transport, PeerId peerId,
                 int advertisedListenPort, Instant openedAt) {
@@ -64,6 +67,33 @@ final class CoreChannel implements PeerChannel, ChannelSink {
 
     TransportBinding binding() {
         return binding;
+    }
+
+    /** Remembers the address connect() dialled to reach this outbound channel. */
+    void dialledAs(PeerAddress address) {
+        if (transport.direction() == ChannelDirection.OUTBOUND) {
+            dialled = address;
+        }
+    }
+
+    /**
+     * True when this is an outbound channel this node dialled at {@code address}: its observed
+     * remote address (or the address connect() dialled) is that address. What the peer advertised
+     * never counts: a peer sharing an IP with another cannot shadow it.
+     */
+    boolean dialledAt(PeerAddress address) {
+        return transport.direction() == ChannelDirection.OUTBOUND
+                && (Addresses.same(remoteAddress, address) || Addresses.same(dialled, address));
+    }
+
+    /** The addresses this node dialled to reach the peer on this channel; empty for an inbound channel. */
+    Set<PeerAddress> dialledAddresses() {
+        if (transport.direction() != ChannelDirection.OUTBOUND) {
+            return Set.of();
+        }
+        PeerAddress d = dialled;
+        return d == null || Addresses.same(d, remoteAddress) ? Set.of(remoteAddress)
+                : Set.of(remoteAddress, d);
     }
 
     /**
@@ -199,8 +229,17 @@ final class CoreChannel implements PeerChannel, ChannelSink {
         });
     }
 
+    /**
+     * Sends DISCONNECT and closes. On a channel that is closed already (its transport stopped, or
+     * the close is under way) there is nothing to do: the stage completes at once, and the peer's
+     * record keeps how the channel really ended.
+     */
     @Override
     public CompletionStage<Void> disconnect(DisconnectReason reason, String message) {
+        Objects.requireNonNull(reason, "reason");
+        if (!isOpen()) {
+            return CompletableFuture.completedFuture(null);
+        }
         DisconnectRecord how = new DisconnectRecord(Objects.requireNonNull(reason, "reason"), message, false,
                 Instant.now());
         ending.compareAndSet(null, how);

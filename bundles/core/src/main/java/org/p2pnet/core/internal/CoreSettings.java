@@ -14,7 +14,7 @@ record CoreSettings(int port, String bindAddress, String networkName, boolean ac
                     int maxInboundChannels, int maxOutboundChannels, Duration handshakeTimeout,
                     Duration idleTimeout, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
                     long writeBufferLimit, int pendingBufferCapacity, Duration pendingBufferMaxWait,
-                    Path storageDir) {
+                    long pendingBufferMaxBytes, Path storageDir) {
 
     static final int MIN_FRAME_SIZE = 64;
     static final int MAX_FRAME_SIZE = 256 * 1024 * 1024;
@@ -55,10 +55,14 @@ record CoreSettings(int port, String bindAddress, String networkName, boolean ac
         }
         int capacity = range("pendingBufferCapacity", c.pendingBufferCapacity(), 1, MAX_PENDING_CAPACITY);
         int wait = range("pendingBufferMaxWaitSeconds", c.pendingBufferMaxWaitSeconds(), 1, MAX_PENDING_WAIT_SECONDS);
+        long maxBytes = c.pendingBufferMaxBytes();
+        if (maxBytes <= 0) {
+            throw new InvalidConfigurationException("pendingBufferMaxBytes", maxBytes, "must be larger than 0");
+        }
         Path storage = storageDir(c.storageDir());
         return new CoreSettings(port, bindAddress, networkName, c.acceptInbound(), maxFrameSize, maxIn, maxOut,
                 Duration.ofSeconds(handshake), Duration.ofMinutes(idle), low, high, limit, capacity,
-                Duration.ofSeconds(wait), storage);
+                Duration.ofSeconds(wait), maxBytes, storage);
     }
 
     /** What the transport reads through {@code ChannelHost.settings()}. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +14,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.p2pnet.api.HandlerInfo;
 import org.p2pnet.api.PeerChannel;
 import org.p2pnet.api.packet.Packet;
+import org.p2pnet.api.packet.PacketTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +28,23 @@ import org.slf4j.LoggerFactory;
  * The packet handler whiteboard: per packet type the highest-ranked handler is active; while a
  * type has none, its packets wait in a bounded buffer for a bounded time (see {@link PacketTypeSlot}).
  * Owns the core's single timer thread, which expires buffered packets.
+ *
+ * <p>Only types that deserve it are buffered: the built-in types, and types that have had a
+ * handler since the core started (a handler being swapped). Packets of any other type are dropped
+ * at once and counted under their type, so a peer cannot make the core hold memory with invented
+ * type names. All buffers together hold at most {@code maxBytes} (estimated by {@link PacketSizes}).
  */
 final class Dispatcher {
     /** Most packet types without any handler that are tracked at once; a peer cannot make more slots. */
     static final int MAX_UNHANDLED_TYPES = 64;
     static final String TIMER_THREAD = "p2pnet-core-timer";
+    /**
+     * How long a network thread waits for a drain of its packet's type to end before it queues the
+     * packet behind the drain instead: network threads never wait on handler code without bound.
+     */
+    static final long DRAIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** Types never handled whose drops are logged by name; beyond, one line says the rest are silent. */
+    private static final int MAX_LOGGED_STRANGERS = 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
@@ -40,12 +55,19 @@ final class Dispatcher {
     private final Map<Long, HandlerEntry> handlers = new HashMap<>();
     private final LongAdder unroutable = new LongAdder();
     private final AtomicBoolean unroutableStreak = new AtomicBoolean();
+    /** Types that have had a handler since the core started; written under {@link #structure}. */
+    private final Set<String> handledTypes = ConcurrentHashMap.newKeySet();
+    /** Never-handled types whose drops were logged; guarded by itself. */
+    private final Set<String> strangersLogged = new HashSet<>();
+    /** Estimated bytes held by all buffers together. */
+    private final AtomicLong bufferedBytes = new AtomicLong();
     private volatile int capacity;
     private volatile long maxWaitNanos;
+    private volatile long maxBytes;
     private volatile boolean closed;
 
-    Dispatcher(int capacity, Duration maxWait) {
-        limits(capacity, maxWait);
+    Dispatcher(int capacity, Duration maxWait, long maxBytes) {
+        limits(capacity, maxWait, maxBytes);
         timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, TIMER_THREAD);
             t.setDaemon(true);
@@ -55,10 +77,14 @@ final class Dispatcher {
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
-    /** Applies new buffer bounds; packets already buffered keep their deadline. */
-    void limits(int newCapacity, Duration maxWait) {
+    /**
+     * Applies new buffer bounds; packets already buffered keep their deadline and stay even when
+     * they exceed a lowered byte budget (new ones are dropped until enough of them are gone).
+     */
+    void limits(int newCapacity, Duration maxWait, long newMaxBytes) {
         capacity = newCapacity;
         maxWaitNanos = maxWait.toNanos();
+        maxBytes = newMaxBytes;
     }
 
     int capacity() {
@@ -67,6 +93,64 @@ final class Dispatcher {
 
     long maxWaitNanos() {
         return maxWaitNanos;
+    }
+
+    long maxBytes() {
+        return maxBytes;
+    }
+
+    /** Estimated bytes held now by all buffers. */
+    long bufferedBytes() {
+        return bufferedBytes.get();
+    }
+
+    /** Takes {@code bytes} from the budget. @return false (nothing taken) when they do not fit */
+    boolean reserve(long bytes) {
+        long max = maxBytes;
+        for (;;) {
+            long current = bufferedBytes.get();
+            if (current + bytes > max || current + bytes < 0) {
+                return false;
+            }
+            if (bufferedBytes.compareAndSet(current, current + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back what {@link #reserve} took. */
+    void release(long bytes) {
+        bufferedBytes.addAndGet(-bytes);
+    }
+
+    /**
+     * True when packets of the type may wait for a handler: a built-in type, or one that has had
+     * a handler since the core started.
+     */
+    boolean buffers(String type) {
+        return PacketTypes.BUILT_IN.contains(type) || handledTypes.contains(type);
+    }
+
+    /** Logs, once per type (for the first types only), that packets of a never-handled type are dropped. */
+    void strangerDropped(String type) {
+        boolean log;
+        boolean last = false;
+        synchronized (strangersLogged) {
+            if (strangersLogged.size() > MAX_LOGGED_STRANGERS) {
+                return;
+            }
+            log = strangersLogged.add(type);
+            if (log && strangersLogged.size() > MAX_LOGGED_STRANGERS) {
+                last = true;
+            }
+        }
+        if (last) {
+            LOG.warn("Dropping packets of type {} too; packets of more types that never had a handler are dropped"
+                    + " and counted without a log line", type);
+        } else if (log) {
+            LOG.warn("Dropping packets of type {}: no handler has ever been registered for it, so they are not"
+                    + " held (see p2p:handlers for the count)", type);
+        }
     }
 
     boolean isClosed() {
@@ -99,6 +183,7 @@ final class Dispatcher {
     void putHandler(HandlerEntry entry) {
         List<PacketTypeSlot> toDrain = new ArrayList<>();
         synchronized (structure) {
+            handledTypes.addAll(entry.types());
             HandlerEntry old = handlers.put(entry.serviceId(), entry);
             Set<String> affected = new LinkedHashSet<>(entry.types());
             if (old != null) {
@@ -227,12 +312,35 @@ final class Dispatcher {
         }
     }
 
+    /**
+     * Drains every slot, each on its own: a failure in one (a handler rethrowing a
+     * VirtualMachineError) does not leave the others draining. The first failure is rethrown
+     * after all slots are done.
+     */
     private static void drain(List<PacketTypeSlot> slots) {
+        Throwable failure = null;
         for (PacketTypeSlot slot : slots) {
-            int n = slot.drain();
-            if (n > 0) {
-                LOG.info("Delivered {} held packets of type {}", n, slot.type());
+            try {
+                int n = slot.drain();
+                if (n > 0) {
+                    LOG.info("Delivered {} held packets of type {}", n, slot.type());
+                }
+            } catch (Throwable t) {
+                if (failure == null) {
+                    failure = t;
+                } else if (failure != t) {
+                    failure.addSuppressed(t);
+                }
             }
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
         }
     }
 }

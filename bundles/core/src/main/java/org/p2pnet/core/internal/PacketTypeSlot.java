@@ -20,17 +20,25 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Ordering argument. One invariant, kept under the write lock: <em>the buffer is non-empty
  * only while there is no active handler or a drain is running</em>. A packet is buffered only
- * under the write lock, and only while {@code active == null} (or by the draining thread itself,
- * when a handler dispatches re-entrantly). A drain starts in the same critical section that makes
- * a handler active over a non-empty buffer, and ends, under the write lock, only after it has
- * delivered everything it took and found the buffer empty. So a packet that sees
+ * under the write lock, and only while {@code active == null} or a drain is running. A drain
+ * starts in the same critical section that makes a handler active over a non-empty buffer, and
+ * ends, under the write lock, only after it has delivered everything it took and found the buffer
+ * empty (or, if it fails unexpectedly, after dropping what is left, counted). So a packet that sees
  * {@code active != null && !draining} (consistently, through an optimistic read) knows nothing
- * older is waiting and goes straight to the handler on the calling thread. A packet that arrives
- * during a drain waits until the drain is over, then goes on: that keeps every buffered packet
- * ahead of every newer one and bounds a drain to what was buffered when it started, so the thread
- * that bound the handler is never held up by a steady stream of new packets. Packets are taken
- * from the head one at a time and delivered outside the lock; no lock of ours is held while a
- * handler runs.
+ * older is waiting and goes straight to the handler on the calling thread.
+ *
+ * <p>A packet that arrives during a drain first waits, at most {@link Dispatcher#DRAIN_WAIT_NANOS},
+ * for the drain to end, then goes straight to the handler. When the drain takes longer (a slow
+ * handler), the packet is appended to the buffer behind the drain instead, and so is every later
+ * arrival until the drain ends; the drainer keeps going until the buffer is empty. Either way
+ * every buffered packet stays ahead of every newer one, nothing is lost beyond the buffer's bounds,
+ * and a network thread never waits on handler code for long: a handler running on the thread that
+ * registers handlers can never deadlock the event loops. The draining thread itself (a handler
+ * that dispatches re-entrantly) appends at once. Packets are taken from the head one at a time
+ * and delivered outside the lock; no lock of ours is held while a handler runs.
+ *
+ * <p>Packets of a type that never had a handler (see {@link Dispatcher#buffers}) are not buffered
+ * at all: they are dropped and counted at once.
  */
 final class PacketTypeSlot {
     private static final Logger LOG = LoggerFactory.getLogger(PacketTypeSlot.class);
@@ -46,7 +54,7 @@ final class PacketTypeSlot {
     record Change(HandlerEntry before, HandlerEntry after, boolean drain) {
     }
 
-    private record Pending(PeerChannel channel, Packet packet, long deadline) {
+    private record Pending(PeerChannel channel, Packet packet, long deadline, long bytes) {
     }
 
     private final String type;
@@ -59,6 +67,8 @@ final class PacketTypeSlot {
     private boolean expiryScheduled;
     private boolean dropStreak;
     private boolean holdingLogged;
+    /** A waiter gave up on the running drain: arrivals queue behind it at once until it ends. */
+    private boolean drainOverdue;
 
     // written under the lock; read without it by the fast path and by info()
     private volatile HandlerEntry active;
@@ -107,36 +117,63 @@ final class PacketTypeSlot {
                 return Offer.DONE;
             }
         }
-        boolean mayWait = true;
+        long waitUntil = 0;
+        boolean gaveUp = false;
         for (;;) {
+            boolean logOverdue = false;
             stamp = lock.writeLock();
             try {
                 if (retired) {
                     return Offer.RETIRED;
                 }
                 handler = active;
-                if (handler == null || (draining && (!mayWait || drainer == Thread.currentThread()))) {
+                if (handler == null) {
                     enqueue(channel, packet);
                     return Offer.DONE;
                 }
                 if (!draining) {
                     break;
                 }
+                if (gaveUp || drainOverdue || drainer == Thread.currentThread()) {
+                    if (gaveUp && !drainOverdue) {
+                        drainOverdue = true;
+                        logOverdue = true;
+                    }
+                    enqueue(channel, packet);
+                    return Offer.DONE;
+                }
             } finally {
                 lock.unlockWrite(stamp);
+                if (logOverdue) {
+                    LOG.info("Held packets of type {} take more than {} ms to deliver (a slow handler): newer"
+                            + " packets queue behind them", type, TimeUnit.NANOSECONDS.toMillis(
+                            Dispatcher.DRAIN_WAIT_NANOS));
+                }
             }
-            mayWait = awaitDrainEnd();
+            if (waitUntil == 0) {
+                waitUntil = System.nanoTime() + Dispatcher.DRAIN_WAIT_NANOS;
+            }
+            gaveUp = !awaitDrainEnd(waitUntil);
         }
         deliver(handler, channel, packet);
         return Offer.DONE;
     }
 
-    /** @return false when interrupted: the caller then queues behind the drain instead of waiting */
-    private boolean awaitDrainEnd() {
+    /**
+     * Waits until no drain runs, or the deadline passes.
+     *
+     * @return false when the deadline passed or the thread was interrupted: the caller then
+     *         queues behind the drain instead of waiting longer
+     */
+    private boolean awaitDrainEnd(long deadline) {
         synchronized (drainEnd) {
             while (draining) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
                 try {
-                    drainEnd.wait();
+                    TimeUnit.NANOSECONDS.timedWait(drainEnd, left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return false;
@@ -181,13 +218,17 @@ final class PacketTypeSlot {
     }
 
     /**
-     * Delivers buffered packets, oldest first, while a handler is active. Called by whoever
-     * started the drain in {@link #changeCandidate}; packets arriving meanwhile wait for it.
+     * Delivers buffered packets, oldest first, while a handler is active, until the buffer is
+     * empty (including packets queued behind the drain meanwhile). Called by whoever started the
+     * drain in {@link #changeCandidate}. A VirtualMachineError from a handler is counted like any
+     * failure and the drain goes on; the first one is rethrown once the drain has ended. Whatever
+     * happens, the drain ends here: a type is never left draining.
      *
      * @return how many packets were delivered
      */
     int drain() {
         int count = 0;
+        VirtualMachineError fatal = null;
         boolean finished = false;
         try {
             for (;;) {
@@ -199,36 +240,78 @@ final class PacketTypeSlot {
                     if (handler == null || pending.isEmpty()) {
                         endDrain();
                         finished = true;
-                        return count;
+                        break;
                     }
                     next = pending.pollFirst();
                     pendingCount = pending.size();
+                    owner.release(next.bytes());
                 } finally {
                     lock.unlockWrite(stamp);
                 }
-                deliver(handler, next.channel(), next.packet());
+                try {
+                    deliver(handler, next.channel(), next.packet());
+                } catch (VirtualMachineError e) {
+                    if (fatal == null) {
+                        fatal = e;
+                    }
+                }
                 count++;
             }
         } finally {
             if (!finished) {
-                long stamp = lock.writeLock();
-                try {
-                    endDrain();
-                } finally {
-                    lock.unlockWrite(stamp);
-                }
+                abandonDrain();
             }
             synchronized (drainEnd) {
                 drainEnd.notifyAll();
             }
         }
+        if (fatal != null) {
+            throw fatal;
+        }
+        return count;
     }
 
     /** Under the write lock. */
     private void endDrain() {
         draining = false;
         drainer = null;
+        drainOverdue = false;
         scheduleExpiry();
+    }
+
+    /**
+     * The drain failed unexpectedly. What is still buffered while a handler is active can be
+     * neither delivered ahead of newer packets nor left behind them: drop it (counted) and end
+     * the drain, so the type is not stuck.
+     */
+    private void abandonDrain() {
+        int discarded = 0;
+        long stamp = lock.writeLock();
+        try {
+            if (active != null) {
+                discarded = clearPending();
+            }
+            endDrain();
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+        if (discarded > 0) {
+            dropped.add(discarded);
+            LOG.warn("Dropped {} held packets of type {}: delivering them failed unexpectedly", discarded, type);
+        }
+    }
+
+    /** Under the write lock: empties the buffer, giving its bytes back. @return how many packets it held */
+    private int clearPending() {
+        int n = pending.size();
+        long bytes = 0;
+        for (Pending p : pending) {
+            bytes += p.bytes();
+        }
+        pending.clear();
+        pendingCount = 0;
+        owner.release(bytes);
+        return n;
     }
 
     /** True when both are the same service (or both absent), whatever their captured properties. */
@@ -255,9 +338,7 @@ final class PacketTypeSlot {
         int discarded;
         long stamp = lock.writeLock();
         try {
-            discarded = pending.size();
-            pending.clear();
-            pendingCount = 0;
+            discarded = clearPending();
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -282,6 +363,12 @@ final class PacketTypeSlot {
             dropped.increment();
             return;
         }
+        if (!owner.buffers(type)) {
+            // never had a handler: holding its packets would let a peer pin memory with invented types
+            dropped.increment();
+            owner.strangerDropped(type);
+            return;
+        }
         int capacity = owner.capacity();
         if (pending.size() >= capacity) {
             dropped.increment();
@@ -292,12 +379,23 @@ final class PacketTypeSlot {
             }
             return;
         }
+        long bytes = PacketSizes.estimate(packet);
+        if (!owner.reserve(bytes)) {
+            dropped.increment();
+            if (!dropStreak) {
+                dropStreak = true;
+                LOG.warn("No handler for packet type {} and the held packets of all types reach pendingBufferMaxBytes"
+                        + " ({} bytes): dropping new ones; further drops are counted silently until a handler"
+                        + " appears", type, owner.maxBytes());
+            }
+            return;
+        }
         if (!holdingLogged) {
             holdingLogged = true;
             LOG.info("No handler for packet type {}: holding its packets (at most {} for {} s) until one appears",
                     type, capacity, TimeUnit.NANOSECONDS.toSeconds(owner.maxWaitNanos()));
         }
-        pending.addLast(new Pending(channel, packet, System.nanoTime() + owner.maxWaitNanos()));
+        pending.addLast(new Pending(channel, packet, System.nanoTime() + owner.maxWaitNanos(), bytes));
         pendingCount = pending.size();
         scheduleExpiry();
     }
@@ -324,7 +422,7 @@ final class PacketTypeSlot {
             } else {
                 long now = System.nanoTime();
                 while (!pending.isEmpty() && pending.peekFirst().deadline() - now <= 0) {
-                    pending.pollFirst();
+                    owner.release(pending.pollFirst().bytes());
                     expired++;
                 }
                 pendingCount = pending.size();
@@ -360,6 +458,13 @@ final class PacketTypeSlot {
                 LOG.info("The handler of packet type {} (bundle {}) handles packets again", type, handler.bundle());
             }
         } catch (VirtualMachineError e) {
+            // counted, logged like any failure, and passed on to the thread's owner
+            failed.increment();
+            if (failStreak.compareAndSet(false, true)) {
+                LOG.error("The handler of packet type {} (bundle {}, service {}) failed with {} on a packet from {};"
+                        + " further failures are counted silently until it succeeds again", type, handler.bundle(),
+                        handler.serviceId(), e.getClass().getName(), describe(channel));
+            }
             throw e;
         } catch (Throwable t) {
             failed.increment();

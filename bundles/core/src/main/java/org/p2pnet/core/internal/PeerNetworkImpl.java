@@ -2,11 +2,18 @@ package org.p2pnet.core.internal;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.KeyFactory;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -83,7 +90,11 @@ public final class PeerNetworkImpl implements PeerNetwork {
     static final String NO_TRANSPORT =
             "no channel transport is running: install/start the p2pnet-channel-tcp feature";
     /** A peer's retryAfterSeconds is honoured up to this long. */
-    static final Duration MAX_RETRY_AFTER = Duration.ofDays(30);
+    static final Duration MAX_RETRY_AFTER = Duration.ofHours(24);
+    /** Most retry-after requests remembered at once; beyond, the one that expires soonest makes room. */
+    static final int MAX_RETRY_BLOCKS = 1024;
+    /** The only key algorithm of protocol version 1. */
+    static final String KEY_ALGORITHM = "Ed25519";
     private static final int MAX_SELF_ADDRESSES = 64;
     private static final int MAX_LOST_DIALS = 64;
 
@@ -161,13 +172,23 @@ public final class PeerNetworkImpl implements PeerNetwork {
                 description = "How long a held packet waits for a handler before it is dropped and counted.")
         int pendingBufferMaxWaitSeconds() default 30;
 
+        @AttributeDefinition(name = "Pending buffer maximum bytes", min = "1",
+                description = "All packet types together: about how many bytes of packets are held while their"
+                        + " type has no handler (during a hot swap). A packet that would go beyond it is dropped"
+                        + " and counted.")
+        long pendingBufferMaxBytes() default 64L * 1024 * 1024;
+
         @AttributeDefinition(name = "Storage directory",
                 description = "Where the node key is kept. Empty = ${karaf.data}/p2pnet, or ./data/p2pnet"
                         + " outside Karaf. Read at start only.")
         String storageDir() default "";
     }
 
-    /** A peer asked not to be dialled before {@code notBefore}. */
+    /**
+     * A peer asked not to be dialled before {@code notBefore}. {@code addresses} are the addresses
+     * this node dialled to reach it on the channel it ended (empty for an inbound channel): never
+     * an address the peer merely claimed.
+     */
     private record RetryBlock(PeerId peer, Set<PeerAddress> addresses, Instant notBefore, DisconnectReason reason,
                               String message) {
     }
@@ -180,6 +201,7 @@ public final class PeerNetworkImpl implements PeerNetwork {
     private final KnownPeers knownPeers = new KnownPeers();
     private final Rejections rejections = new Rejections();
     private final Set<PeerAddress> selfAddresses = ConcurrentHashMap.newKeySet();
+    /** At most {@link #MAX_RETRY_BLOCKS}; changed under its own lock, read without. */
     private final Map<PeerId, RetryBlock> retryBlocks = new ConcurrentHashMap<>();
     /**
      * Outbound channels that lost the duplicate rule, by the address they reached, with the
@@ -223,7 +245,8 @@ public final class PeerNetworkImpl implements PeerNetwork {
         this.key = NodeKeyStore.loadOrCreate(settings.storageDir());
         this.publicKeyBase64 = Base64.getEncoder().encodeToString(key.publicKey().getEncoded());
         this.agent = agent;
-        this.dispatcher = new Dispatcher(settings.pendingBufferCapacity(), settings.pendingBufferMaxWait());
+        this.dispatcher = new Dispatcher(settings.pendingBufferCapacity(), settings.pendingBufferMaxWait(),
+                settings.pendingBufferMaxBytes());
         LOG.info("p2pnet node {} ({}) is up in network '{}'", key.peerId(), agent, settings.networkName());
     }
 
@@ -246,7 +269,7 @@ public final class PeerNetworkImpl implements PeerNetwork {
         }
         CoreSettings previous = settings;
         settings = next;
-        dispatcher.limits(next.pendingBufferCapacity(), next.pendingBufferMaxWait());
+        dispatcher.limits(next.pendingBufferCapacity(), next.pendingBufferMaxWait(), next.pendingBufferMaxBytes());
         if (previous.acceptInbound() != next.acceptInbound()) {
             LOG.info("Inbound channels are now {}", next.acceptInbound() ? "accepted" : "refused");
         }
@@ -486,6 +509,10 @@ public final class PeerNetworkImpl implements PeerNetwork {
         }
         CoreSettings s = settings;
         PeerId peer = identity.peerId();
+        String keyProblem = keyProblem(identity);
+        if (keyProblem != null) {
+            throw refusal(DisconnectReason.INVALID_IDENTITY, remote, keyProblem);
+        }
         if (!identity.idMatchesKey()) {
             throw refusal(DisconnectReason.INVALID_IDENTITY, remote,
                     "peer id " + peer.shortForm() + " does not derive from the public key it sent");
@@ -515,26 +542,85 @@ public final class PeerNetworkImpl implements PeerNetwork {
                     ? new DuplicateChannelException(r.message(), r.survivor())
                     : new ChannelException(r.reason(), r.message());
         }
-        CoreChannel replaced = ((Registered) outcome).replaced();
-        if (replaced != null) {
-            if (replaced.isOpen()) {
-                String why = replaced.direction() == channel.direction()
-                        ? "the peer reconnected: a newer channel replaces this one"
-                        : "both peers dialled: the channel dialled by the smaller id is kept";
-                rejections.record(DisconnectReason.DUPLICATE_CHANNEL, replaced.toString(), why);
-                replaced.close(DisconnectReason.DUPLICATE_CHANNEL, why);
-            } else {
-                replaced.markClosed(new DisconnectRecord(DisconnectReason.CONNECTION_LOST,
-                        "closed without notice", false, Instant.now()));
+        boolean announced = false;
+        try {
+            CoreChannel replaced = ((Registered) outcome).replaced();
+            if (replaced != null) {
+                if (replaced.isOpen()) {
+                    String why = replaced.direction() == channel.direction()
+                            ? "the peer reconnected: a newer channel replaces this one"
+                            : "both peers dialled: the channel dialled by the smaller id is kept";
+                    rejections.record(DisconnectReason.DUPLICATE_CHANNEL, replaced.toString(), why);
+                    replaced.close(DisconnectReason.DUPLICATE_CHANNEL, why);
+                } else {
+                    replaced.markClosed(new DisconnectRecord(DisconnectReason.CONNECTION_LOST,
+                            "closed without notice", false, Instant.now()));
+                }
             }
+            channel.countHandshake();
+            packetsIn.increment();
+            packetsOut.increment();
+            LOG.info("Channel {} identified: {} agent '{}'", channel, peer, identity.agent());
+            announced = true;
+            publish(new PeerEvent(PeerEvent.Kind.CONNECTED, peer, channel.remoteAddress(), channel.direction(), null));
+            dispatcher.dispatch(channel, identity);
+        } catch (Throwable t) {
+            // registered but failing: never leave a ghost channel counted against the limits
+            abandon(channel, announced, t);
+            throw t;
         }
-        channel.countHandshake();
-        packetsIn.increment();
-        packetsOut.increment();
-        LOG.info("Channel {} identified: {} agent '{}'", channel, peer, identity.agent());
-        publish(new PeerEvent(PeerEvent.Kind.CONNECTED, peer, channel.remoteAddress(), channel.direction(), null));
-        dispatcher.dispatch(channel, identity);
         return channel;
+    }
+
+    /**
+     * Why an IDENTITY's key is unacceptable, or null: protocol version 1 knows Ed25519 keys only,
+     * sent as X.509 SubjectPublicKeyInfo in canonical form, so a peer id always names a real key.
+     */
+    static String keyProblem(IdentityPacket identity) {
+        if (!KEY_ALGORITHM.equals(identity.keyAlgorithm())) {
+            return "key algorithm '" + identity.keyAlgorithm() + "' is not supported: only " + KEY_ALGORITHM;
+        }
+        byte[] encoded;
+        try {
+            encoded = identity.publicKeyBytes();
+        } catch (IllegalArgumentException e) {
+            return "the public key is not base64";
+        }
+        try {
+            PublicKey key = KeyFactory.getInstance(KEY_ALGORITHM).generatePublic(new X509EncodedKeySpec(encoded));
+            if (!Arrays.equals(key.getEncoded(), encoded)) {
+                return "the public key is not a canonical X.509 " + KEY_ALGORITHM + " key";
+            }
+            return null;
+        } catch (InvalidKeySpecException | RuntimeException e) {
+            return "the public key is not an X.509 " + KEY_ALGORITHM + " key";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this Java runtime has no " + KEY_ALGORITHM + " support", e);
+        }
+    }
+
+    /**
+     * Undoes the registration of a channel whose identification failed after it was registered:
+     * it is unregistered and marked closed (with DISCONNECTED when CONNECTED was posted, even in
+     * part), and closed at the transport. Further failures are attached to {@code failure}.
+     */
+    private void abandon(CoreChannel channel, boolean announced, Throwable failure) {
+        String why = "internal error while identifying the channel: " + failure;
+        if (!announced) {
+            // nobody heard of it: unregistered first, markClosed then posts nothing
+            registry.unregister(channel);
+        }
+        try {
+            channel.markClosed(new DisconnectRecord(DisconnectReason.INTERNAL_ERROR, why, false, Instant.now()));
+        } catch (Throwable t) {
+            registry.unregister(channel);
+            failure.addSuppressed(t);
+        }
+        try {
+            channel.close(DisconnectReason.INTERNAL_ERROR, "internal error");
+        } catch (Throwable t) {
+            failure.addSuppressed(t);
+        }
     }
 
     void rejected(InetSocketAddress remote, DisconnectReason reason, String detail) {
@@ -597,8 +683,10 @@ public final class PeerNetworkImpl implements PeerNetwork {
         if (events != null) {
             try {
                 events.postEvent(toEvent(event));
-            } catch (RuntimeException e) {
-                LOG.debug("EventAdmin refused {}", event.topic(), e);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable t) {
+                LOG.debug("EventAdmin refused {}", event.topic(), t);
             }
         }
         for (LazyService<PeerListener> lazy : listeners.values()) {
@@ -779,6 +867,7 @@ public final class PeerNetworkImpl implements PeerNetwork {
             if (failure == null) {
                 CoreChannel channel = tc == null ? null : registry.byTransport(tc);
                 if (channel != null) {
+                    channel.dialledAs(address);
                     result.complete(channel);
                 } else {
                     result.completeExceptionally(new ChannelException(DisconnectReason.CONNECTION_LOST,
@@ -827,9 +916,13 @@ public final class PeerNetworkImpl implements PeerNetwork {
         return openChannelAt(address).<PeerChannel>map(c -> c);
     }
 
+    /**
+     * An open outbound channel this node dialled at {@code address}. A channel the peer dialled is
+     * never reused for an address, even if the peer advertises it: another peer may listen there.
+     */
     private Optional<CoreChannel> openChannelAt(PeerAddress address) {
         for (CoreChannel c : registry.registered()) {
-            if (c.isOpen() && (Addresses.same(c.listenAddress(), address) || Addresses.same(c.remoteAddress(), address))) {
+            if (c.isOpen() && c.dialledAt(address)) {
                 return Optional.of(c);
             }
         }
@@ -845,6 +938,25 @@ public final class PeerNetworkImpl implements PeerNetwork {
         InetSocketAddress bound = b == null ? null : b.bound();
         return bound != null && bound.getAddress() != null && !bound.getAddress().isAnyLocalAddress()
                 && Addresses.same(Addresses.of(bound), address);
+    }
+
+    /** Remembers a retry-after request, keeping at most {@link #MAX_RETRY_BLOCKS}. */
+    private void addRetryBlock(RetryBlock block) {
+        synchronized (retryBlocks) {
+            if (!retryBlocks.containsKey(block.peer()) && retryBlocks.size() >= MAX_RETRY_BLOCKS) {
+                Instant now = Instant.now();
+                retryBlocks.values().removeIf(b -> !b.notBefore().isAfter(now));
+                if (retryBlocks.size() >= MAX_RETRY_BLOCKS) {
+                    retryBlocks.values().stream().min(Comparator.comparing(RetryBlock::notBefore))
+                            .ifPresent(soonest -> retryBlocks.remove(soonest.peer(), soonest));
+                }
+            }
+            retryBlocks.put(block.peer(), block);
+        }
+    }
+
+    int retryBlockCount() {
+        return retryBlocks.size();
     }
 
     private RetryBlock retryBlockFor(PeerAddress address) {
@@ -907,16 +1019,15 @@ public final class PeerNetworkImpl implements PeerNetwork {
         DisconnectRecord how = new DisconnectRecord(disconnect.reason(), disconnect.message(), true, now);
         knownPeers.recordDisconnect(peer, how, now);
         Long retryAfter = disconnect.retryAfterSeconds();
+        CoreChannel core = channel instanceof CoreChannel c ? c : registry.byPeer(peer).orElse(null);
         if (retryAfter != null && retryAfter > 0) {
             Duration wait = Duration.ofSeconds(Math.min(retryAfter, MAX_RETRY_AFTER.toSeconds()));
-            Set<PeerAddress> addresses = new LinkedHashSet<>(List.of(channel.listenAddress(), channel.remoteAddress()));
-            knownPeers.get(peer, id -> false, id -> null).ifPresent(info -> addresses.add(info.address()));
-            retryBlocks.put(peer, new RetryBlock(peer, Set.copyOf(addresses), now.plus(wait), disconnect.reason(),
-                    disconnect.message()));
+            // only addresses this node dialled on that channel: a claimed listen address may be someone else's
+            Set<PeerAddress> addresses = core == null ? Set.of() : core.dialledAddresses();
+            addRetryBlock(new RetryBlock(peer, addresses, now.plus(wait), disconnect.reason(), disconnect.message()));
         }
         LOG.info("Peer {} ended the channel: {} {}{}", peer.shortForm(), disconnect.reason(), disconnect.message(),
                 retryAfter == null ? "" : " (retry after " + retryAfter + " s)");
-        CoreChannel core = channel instanceof CoreChannel c ? c : registry.byPeer(peer).orElse(null);
         if (core != null) {
             core.closeByRemote(how);
         }
@@ -936,6 +1047,10 @@ public final class PeerNetworkImpl implements PeerNetwork {
 
     long unroutablePackets() {
         return dispatcher.unroutable();
+    }
+
+    long heldBytes() {
+        return dispatcher.bufferedBytes();
     }
 
     private static <T> CompletionStage<T> failed(DisconnectReason reason, String message) {

@@ -37,6 +37,7 @@ class ConfigurationTest extends NodeTestSupport {
         assertEquals(16L * 1024 * 1024, s.writeBufferLimit());
         assertEquals(10_000, s.pendingBufferCapacity());
         assertEquals(Duration.ofSeconds(30), s.pendingBufferMaxWait());
+        assertEquals(64L * 1024 * 1024, s.pendingBufferMaxBytes());
         assertEquals(dir.toAbsolutePath().normalize(), s.storageDir());
         assertEquals(Duration.ZERO, CoreSettings.from(TestConfigs.config(dir, "idleTimeoutMinutes", 0)).idleTimeout());
     }
@@ -87,6 +88,8 @@ class ConfigurationTest extends NodeTestSupport {
                 Arguments.of("writeBufferLimit", 1000L, "1000"),
                 Arguments.of("pendingBufferCapacity", 0, "0"),
                 Arguments.of("pendingBufferMaxWaitSeconds", 0, "0"),
+                Arguments.of("pendingBufferMaxBytes", 0L, "0"),
+                Arguments.of("pendingBufferMaxBytes", -1L, "-1"),
                 Arguments.of("storageDir", "bad\u0000path", "'bad\u0000path'"));
     }
 

@@ -1,6 +1,7 @@
 package org.p2pnet.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Constants;
@@ -25,6 +29,8 @@ import org.p2pnet.api.HandlerInfo;
 import org.p2pnet.api.PeerChannel;
 import org.p2pnet.api.PeerEvent;
 import org.p2pnet.api.PeerListener;
+import org.p2pnet.api.packet.DataFormat;
+import org.p2pnet.api.packet.DataPacket;
 import org.p2pnet.api.packet.IdentityPacket;
 import org.p2pnet.api.packet.MessagePacket;
 import org.p2pnet.api.packet.Packet;
@@ -197,6 +203,9 @@ class DispatchTest extends NodeTestSupport {
             total.incrementAndGet();
         };
 
+        // only a type that has had a handler is held while it has none: SEQ is being swapped, not unknown
+        node.unbind(handler, node.bind(handler, "SEQ", 0));
+
         // a sender may pass its k-th milestone only after k handler swaps: swaps and sends interleave
         int milestone = 250;
         AtomicInteger swaps = new AtomicInteger();
@@ -342,9 +351,12 @@ class DispatchTest extends NodeTestSupport {
     void packetTypesWithoutHandlersAreBounded() {
         node = TestNode.start(dir);
         FakeChannel c = connectPeer("10.0.0.2");
-        // the IDENTITY slot already waits for a handler
+        // the IDENTITY slot already waits for a handler; types whose handler went away hold packets too
         for (int i = 1; i < Dispatcher.MAX_UNHANDLED_TYPES; i++) {
-            c.receive(custom("T" + i, "c", i));
+            String type = "T" + i;
+            RecordingHandler gone = new RecordingHandler();
+            node.unbind(gone, node.bind(gone, type, 0));
+            c.receive(custom(type, "c", i));
         }
         assertEquals(Dispatcher.MAX_UNHANDLED_TYPES, node.network.handlers().size());
         c.receive(custom("ONE_TOO_MANY", "c", 0));
@@ -360,9 +372,16 @@ class DispatchTest extends NodeTestSupport {
 
     @Test
     void idleTypesWithoutHandlersMakeRoom() throws Exception {
-        Dispatcher dispatcher = new Dispatcher(10, java.time.Duration.ofMillis(100));
+        Dispatcher dispatcher = new Dispatcher(10, java.time.Duration.ofMillis(100), 1L << 20);
         try {
             PeerChannel channel = FakePeerChannel.create();
+            Set<String> types = new HashSet<>();
+            for (int i = 0; i < Dispatcher.MAX_UNHANDLED_TYPES; i++) {
+                types.add("T" + i);
+            }
+            // their handler went away: their packets are held, then expire
+            dispatcher.putHandler(new HandlerEntry(1, 0, types, LazyService.ofInstance((ch, p) -> { }), "test", 1));
+            dispatcher.removeHandler(1);
             for (int i = 0; i < Dispatcher.MAX_UNHANDLED_TYPES; i++) {
                 dispatcher.dispatch(channel, custom("T" + i, "c", i));
             }
@@ -390,5 +409,189 @@ class DispatchTest extends NodeTestSupport {
         network.start();
         assertTrue(done.await(Await.TIMEOUT_MS, TimeUnit.MILLISECONDS));
         assertEquals("test-event-loop", handler.deliveries.get(0).thread());
+    }
+
+    private static DataPacket chunk(int n, int size) {
+        return new DataPacket("t1", DataFormat.FILE, "f", (long) n * size, 10L * size, "", false, new byte[size]);
+    }
+
+    /** Finding: the buffer was bounded in packets only, so a peer could pin gigabytes with big frames. */
+    @Test
+    void aByteBudgetBoundsTheHeldPacketsOfAllTypesTogether() {
+        node = TestNode.start(dir, "pendingBufferMaxBytes", 100_000L);
+        FakeChannel c = connectPeer("10.0.0.2");
+        long identityBytes = node.network.heldBytes();
+
+        for (int i = 0; i < 5; i++) {
+            c.receive(chunk(i, 30_000));
+        }
+        HandlerInfo data = info(PacketTypes.DATA);
+        assertEquals(3, data.buffered(), "three 30 kB chunks fit in 100 kB, a fourth does not");
+        assertEquals(2, data.dropped());
+        assertTrue(identityBytes > 0 && identityBytes < 2_000, "the held IDENTITY: " + identityBytes);
+        assertTrue(node.network.heldBytes() <= 100_000, "held: " + node.network.heldBytes());
+
+        // one budget for every type
+        MessagePacket big = new MessagePacket("big", "x".repeat(10_000), 0);
+        c.receive(big);
+        assertEquals(0, info(PacketTypes.MESSAGE).buffered());
+        assertEquals(1, info(PacketTypes.MESSAGE).dropped());
+
+        // delivered packets give their bytes back
+        RecordingHandler handler = new RecordingHandler();
+        node.bind(handler, PacketTypes.DATA, 0);
+        assertEquals(List.of(0L, 30_000L, 60_000L),
+                handler.packets().stream().map(p -> ((DataPacket) p).offset()).toList());
+        assertEquals(identityBytes, node.network.heldBytes());
+        c.receive(big);
+        assertEquals(1, info(PacketTypes.MESSAGE).buffered());
+
+        // the budget applies live
+        node.network.modified(TestConfigs.config(dir, "pendingBufferMaxBytes", 1L));
+        c.receive(message(2));
+        assertEquals(1, info(PacketTypes.MESSAGE).buffered());
+        assertEquals(2, info(PacketTypes.MESSAGE).dropped());
+    }
+
+    /** Finding: invented type names made slots that held packets (up to 64 types of full buffers). */
+    @Test
+    void packetsOfATypeThatNeverHadAHandlerAreDroppedAtOnce() {
+        node = TestNode.start(dir);
+        FakeChannel c = connectPeer("10.0.0.2");
+        long identityBytes = node.network.heldBytes();
+        for (int i = 0; i < 5; i++) {
+            c.receive(new RawPacket("INVENTED", null, new byte[10_000]));
+        }
+        HandlerInfo invented = info("INVENTED");
+        assertEquals(0, invented.buffered());
+        assertEquals(5, invented.dropped());
+        assertEquals(identityBytes, node.network.heldBytes());
+
+        // many invented names neither hold memory nor use up the slots
+        for (int i = 0; i < 3 * Dispatcher.MAX_UNHANDLED_TYPES; i++) {
+            c.receive(custom("X" + i, "c", i));
+        }
+        assertEquals(0, node.network.unroutablePackets());
+        assertTrue(node.network.handlers().size() <= Dispatcher.MAX_UNHANDLED_TYPES);
+        assertEquals(identityBytes, node.network.heldBytes());
+
+        // a type whose handler is being swapped is held, and delivered when a handler is back
+        RecordingHandler handler = new RecordingHandler();
+        ServiceReference<PacketHandler> ref = node.bind(handler, "SWAPPED", 0);
+        node.unbind(handler, ref);
+        c.receive(custom("SWAPPED", "c", 1));
+        assertEquals(1, info("SWAPPED").buffered());
+        node.bind(handler, "SWAPPED", 0);
+        assertEquals(1, handler.count());
+        assertEquals(0, info("SWAPPED").dropped());
+    }
+
+    /**
+     * Finding: when a delivery during a drain rethrew a VirtualMachineError, the other types the
+     * handler took over stayed draining for ever and network threads receiving them blocked.
+     */
+    @Test
+    void anErrorDuringADrainLeavesNoTypeStuck() throws Exception {
+        node = TestNode.start(dir);
+        FakeChannel c = connectPeer("10.0.0.2");
+        RecordingHandler first = new RecordingHandler();
+        node.unbind(first, node.bind(first, new String[] {"ALPHA", "BETA"}, 0));
+        for (int i = 0; i < 3; i++) {
+            c.receive(custom("ALPHA", "c", i));
+            c.receive(custom("BETA", "c", i));
+        }
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicBoolean blowUp = new AtomicBoolean(true);
+        PacketHandler handler = (channel, packet) -> {
+            if (blowUp.getAndSet(false)) {
+                throw new StackOverflowError("test: a handler that overflows its stack");
+            }
+            seen.add(packet.type() + ":" + new String(((RawPacket) packet).metadata(), StandardCharsets.UTF_8));
+        };
+
+        org.junit.jupiter.api.Assertions.assertThrows(StackOverflowError.class,
+                () -> node.bind(handler, new String[] {"ALPHA", "BETA"}, 0));
+
+        // every held packet but the one that failed was delivered, in order, and nothing is held
+        assertEquals(5, seen.size(), seen.toString());
+        assertEquals(1, info("ALPHA").failed() + info("BETA").failed());
+        assertEquals(0, info("ALPHA").buffered() + info("BETA").buffered());
+        for (String type : List.of("ALPHA", "BETA")) {
+            List<String> ofType = seen.stream().filter(x -> x.startsWith(type)).toList();
+            List<String> expected = new ArrayList<>(List.of(type + ":c:0", type + ":c:1", type + ":c:2"));
+            expected.subList(0, expected.size() - ofType.size()).clear();
+            assertEquals(expected, ofType);
+        }
+
+        // and a network thread delivers new packets of both types straight away
+        CountDownLatch done = new CountDownLatch(1);
+        Thread network = new Thread(() -> {
+            c.receive(custom("ALPHA", "c", 3));
+            c.receive(custom("BETA", "c", 3));
+            done.countDown();
+        }, "test-event-loop");
+        network.setDaemon(true);
+        network.start();
+        assertTrue(done.await(Await.TIMEOUT_MS, TimeUnit.MILLISECONDS), "a network thread is stuck on a drain");
+        assertEquals(List.of("ALPHA:c:3", "BETA:c:3"), seen.subList(5, 7));
+    }
+
+    /**
+     * Finding: a packet arriving during a drain waited, without bound, for handler code running on
+     * the thread that registers handlers. Now it waits at most {@link Dispatcher#DRAIN_WAIT_NANOS},
+     * then queues behind the drain, which keeps the order.
+     */
+    @Test
+    void aNetworkThreadIsNotHeldUpByASlowHandlerDuringADrain() throws Exception {
+        node = TestNode.start(dir);
+        FakeChannel c = connectPeer("10.0.0.2");
+        for (int i = 0; i < 3; i++) {
+            c.receive(message(i));
+        }
+        RecordingHandler recorder = new RecordingHandler();
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        PacketHandler slow = (channel, packet) -> {
+            recorder.handle(channel, packet);
+            inHandler.countDown();
+            try {
+                release.await(Await.TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        Thread scr = new Thread(() -> node.bind(slow, PacketTypes.MESSAGE, 0), "test-scr");
+        scr.setDaemon(true);
+        try {
+            scr.start();
+            assertTrue(inHandler.await(Await.TIMEOUT_MS, TimeUnit.MILLISECONDS));
+
+            CountDownLatch done = new CountDownLatch(1);
+            AtomicLong waitedNanos = new AtomicLong();
+            Thread network = new Thread(() -> {
+                long start = System.nanoTime();
+                c.receive(message(3));
+                c.receive(message(4));
+                waitedNanos.set(System.nanoTime() - start);
+                done.countDown();
+            }, "test-event-loop");
+            network.setDaemon(true);
+            network.start();
+            assertTrue(done.await(Await.TIMEOUT_MS, TimeUnit.MILLISECONDS),
+                    "the network thread waited for the slow handler");
+            assertEquals(1, release.getCount(), "the handler is still running");
+            assertTrue(waitedNanos.get() >= Dispatcher.DRAIN_WAIT_NANOS / 2,
+                    "it first gave the drain a moment: " + waitedNanos.get() + " ns");
+            assertEquals(4, info(PacketTypes.MESSAGE).buffered(), "queued behind the drain");
+        } finally {
+            release.countDown();
+        }
+        scr.join(Await.TIMEOUT_MS);
+        assertFalse(scr.isAlive());
+        c.receive(message(5));
+        assertEquals(List.of("0", "1", "2", "3", "4", "5"),
+                recorder.packets().stream().map(p -> ((MessagePacket) p).id()).toList());
+        assertEquals(0, info(PacketTypes.MESSAGE).buffered());
+        assertEquals(0, info(PacketTypes.MESSAGE).dropped());
     }
 }

@@ -36,6 +36,8 @@ final class FakeChannel implements TransportChannel {
     volatile FakeChannel otherEnd;
     /** The remote closed before this end was identified; reported right after identification. */
     private volatile DisconnectRecord pendingRemoteClose;
+    /** A transport that stopped and never answers: close() returns a stage that never completes. */
+    volatile boolean closeNeverCompletes;
 
     FakeChannel(InetSocketAddress remote, ChannelDirection direction) {
         this.remote = remote;
@@ -108,6 +110,9 @@ final class FakeChannel implements TransportChannel {
 
     @Override
     public CompletionStage<Void> close(DisconnectReason reason, String message) {
+        if (closeNeverCompletes) {
+            return new CompletableFuture<>();
+        }
         ChannelSink s;
         synchronized (this) {
             if (!open) {

@@ -7,14 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.p2pnet.api.ChannelDirection;
 import org.p2pnet.api.ChannelException;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.NodeIdentity;
 import org.p2pnet.api.PeerAddress;
 import org.p2pnet.api.PeerChannel;
+import org.p2pnet.api.PeerEvent;
+import org.p2pnet.api.PeerId;
+import org.p2pnet.api.PeerListener;
 import org.p2pnet.api.packet.IdentityPacket;
+import org.p2pnet.api.packet.PacketTypes;
 
 class HandshakeTest extends NodeTestSupport {
     private ChannelException refusedInbound(IdentityPacket identity) {
@@ -179,5 +193,99 @@ class HandshakeTest extends NodeTestSupport {
         } finally {
             bare.deactivate();
         }
+    }
+
+    private static IdentityPacket claiming(byte[] key, String algorithm) {
+        return new IdentityPacket(PeerId.fromEncodedKey(key), Base64.getEncoder().encodeToString(key), algorithm, 7700,
+                "p2pnet", 1, "");
+    }
+
+    /** Finding: any bytes were accepted as a key, so peer ids were free-form hashes of junk. */
+    @Test
+    void onlyEd25519KeysMakeAnIdentity() throws Exception {
+        node = TestNode.start(dir);
+        RemotePeer peer = new RemotePeer();
+        byte[] ed25519 = peer.keys.getPublic().getEncoded();
+
+        ChannelException wrongName = refusedInbound(claiming(ed25519, "RSA"));
+        assertEquals(DisconnectReason.INVALID_IDENTITY, wrongName.reason());
+        assertTrue(wrongName.getMessage().contains("'RSA'") && wrongName.getMessage().contains("Ed25519"),
+                wrongName.getMessage());
+
+        ChannelException junk = refusedInbound(claiming("not a key at all".getBytes(StandardCharsets.UTF_8),
+                "Ed25519"));
+        assertEquals(DisconnectReason.INVALID_IDENTITY, junk.reason());
+        assertTrue(junk.getMessage().contains("X.509 Ed25519"), junk.getMessage());
+
+        byte[] rsa = KeyPairGenerator.getInstance("RSA").generateKeyPair().getPublic().getEncoded();
+        assertEquals(DisconnectReason.INVALID_IDENTITY, refusedInbound(claiming(rsa, "Ed25519")).reason());
+
+        byte[] padded = Arrays.copyOf(ed25519, ed25519.length + 1);
+        assertEquals(DisconnectReason.INVALID_IDENTITY, refusedInbound(claiming(padded, "Ed25519")).reason(),
+                "one key, one id: trailing bytes are refused");
+
+        assertEquals(4, rejected(DisconnectReason.INVALID_IDENTITY));
+        assertTrue(node.network.activeChannels().isEmpty());
+        node.transport.inbound(FakeTransport.ephemeral("10.0.0.9"), peer.identity(7700));
+        assertTrue(node.network.channel(peer.id).isPresent());
+    }
+
+    /**
+     * Finding: an Error after registration (from the IDENTITY handler or a listener) left a ghost
+     * channel that counted against the limits.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"handler", "listener"})
+    void anErrorAfterRegistrationLeavesNoGhostChannel(String where) {
+        node = TestNode.start(dir, "maxInboundChannels", 1);
+        AtomicBoolean blowUp = new AtomicBoolean(true);
+        if (where.equals("handler")) {
+            node.bind((channel, packet) -> {
+                if (blowUp.getAndSet(false)) {
+                    throw new StackOverflowError("test");
+                }
+            }, PacketTypes.IDENTITY, 0);
+        } else {
+            PeerListener failing = e -> {
+                if (blowUp.getAndSet(false)) {
+                    throw new OutOfMemoryError("test");
+                }
+            };
+            node.network.addListener(2, LazyService.ofInstance(failing));
+        }
+        RemotePeer first = new RemotePeer();
+        assertThrows(VirtualMachineError.class,
+                () -> node.transport.inbound(FakeTransport.ephemeral("10.0.0.2"), first.identity(7700)));
+
+        assertTrue(node.network.activeChannels().isEmpty());
+        assertEquals(0, node.network.status().inboundChannels());
+        PeerEvent last = node.peerEvents.get(node.peerEvents.size() - 1);
+        assertEquals(PeerEvent.Kind.DISCONNECTED, last.kind(), "CONNECTED was posted, so DISCONNECTED is too");
+        assertEquals(DisconnectReason.INTERNAL_ERROR, last.disconnect().orElseThrow().reason());
+
+        RemotePeer second = new RemotePeer();
+        node.transport.inbound(FakeTransport.ephemeral("10.0.0.3"), second.identity(7700));
+        assertTrue(node.network.channel(second.id).isPresent(), "the limit of 1 is not taken by a ghost");
+    }
+
+    /** Like listeners, an EventAdmin that throws an Error (not a VirtualMachineError) is contained. */
+    @Test
+    void anEventAdminErrorIsContained() {
+        node = TestNode.start(dir, "maxInboundChannels", 1);
+        node.network.eventAdmin = new EventAdmin() {
+            @Override
+            public void postEvent(Event event) {
+                throw new NoClassDefFoundError("org/example/Missing");
+            }
+
+            @Override
+            public void sendEvent(Event event) {
+                postEvent(event);
+            }
+        };
+        RemotePeer peer = new RemotePeer();
+        node.transport.inbound(FakeTransport.ephemeral("10.0.0.2"), peer.identity(7700));
+        assertTrue(node.network.channel(peer.id).isPresent());
+        assertEquals(PeerEvent.Kind.CONNECTED, node.peerEvents.get(node.peerEvents.size() - 1).kind());
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -113,11 +114,19 @@ class PeersTest extends NodeTestSupport {
         assertEquals(peer.id, node.network.resolve(peer.id.value().substring(0, 8)));
     }
 
+    /** A peer this node dialled at {@code address}, whose IDENTITY the identity handler recorded. */
+    private PeerChannel dialled(RemotePeer peer, PeerAddress address) {
+        node.transport.answer(address, peer.identity(address.port()));
+        PeerChannel channel = Await.result(node.network.connect(address));
+        node.network.recordIdentity(channel, peer.identity(address.port()));
+        return channel;
+    }
+
     @Test
     void aRemoteDisconnectWithRetryAfterBlocksConnect() {
         node = TestNode.start(dir);
         RemotePeer peer = new RemotePeer();
-        PeerChannel channel = known(peer, "10.0.0.5", 7701);
+        PeerChannel channel = dialled(peer, new PeerAddress("10.0.0.5", 7701));
         FakeChannel transportChannel = node.transport.channels.get(0);
 
         node.network.recordDisconnect(channel, new DisconnectPacket(DisconnectReason.SHUTDOWN, "maintenance", 300L));
@@ -134,7 +143,48 @@ class PeersTest extends NodeTestSupport {
         Throwable e = Await.failure(node.network.connect(new PeerAddress("10.0.0.5", 7701)));
         ChannelException ce = assertInstanceOf(ChannelException.class, e);
         assertTrue(ce.getMessage().contains("before") && ce.getMessage().contains("maintenance"), ce.getMessage());
-        assertTrue(node.transport.dialled.isEmpty());
+        assertEquals(1, node.transport.dialled.size(), "dialled once, to open the channel; not again");
+    }
+
+    /** Finding: retry-after blocks were keyed on the address a peer claims, so a peer could block another. */
+    @Test
+    void anInboundPeersRetryAfterDoesNotBlockTheAddressItClaims() {
+        node = TestNode.start(dir);
+        RemotePeer squatter = new RemotePeer();
+        PeerChannel channel = known(squatter, "10.0.0.5", 7701);
+        node.network.recordDisconnect(channel, new DisconnectPacket(DisconnectReason.SHUTDOWN, "go away", 3600L));
+
+        RemotePeer owner = new RemotePeer();
+        PeerAddress address = new PeerAddress("10.0.0.5", 7701);
+        node.transport.answer(address, owner.identity(7701));
+        assertEquals(owner.id, Await.result(node.network.connect(address)).peerId());
+    }
+
+    /** Finding: retry-after was honoured up to 30 days, and one block was kept per peer without bound. */
+    @Test
+    void retryAfterIsCappedAndFewRetryBlocksAreKept() {
+        node = TestNode.start(dir);
+        RemotePeer peer = new RemotePeer();
+        PeerAddress address = new PeerAddress("10.0.0.5", 7701);
+        PeerChannel channel = dialled(peer, address);
+        node.network.recordDisconnect(channel,
+                new DisconnectPacket(DisconnectReason.SHUTDOWN, "", java.time.Duration.ofDays(30).toSeconds()));
+        assertTrue(blockedSeconds(address) <= PeerNetworkImpl.MAX_RETRY_AFTER.toSeconds());
+        assertTrue(PeerNetworkImpl.MAX_RETRY_AFTER.compareTo(java.time.Duration.ofHours(24)) <= 0);
+
+        for (int i = 0; i < PeerNetworkImpl.MAX_RETRY_BLOCKS + 10; i++) {
+            node.network.recordDisconnect(FakePeerChannel.create(),
+                    new DisconnectPacket(DisconnectReason.SHUTDOWN, "", 60L + i));
+        }
+        assertEquals(PeerNetworkImpl.MAX_RETRY_BLOCKS, node.network.retryBlockCount());
+        assertTrue(blockedSeconds(address) > 3600, "the soonest-expiring blocks made room, not the longest");
+    }
+
+    private long blockedSeconds(PeerAddress address) {
+        Throwable e = Await.failure(node.network.connect(address));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(in (\\d+) s\\)").matcher(e.getMessage());
+        assertTrue(m.find(), e.getMessage());
+        return Long.parseLong(m.group(1));
     }
 
     @Test
@@ -172,7 +222,7 @@ class PeersTest extends NodeTestSupport {
         FakeChannel c = node.transport.inbound(FakeTransport.ephemeral("10.0.0.5"), peer.identity(7701));
         MessagePacket hello = MessagePacket.of("hello");
         Await.result(node.network.send(peer.id, hello));
-        assertEquals(java.util.List.of(hello), c.sent);
+        assertEquals(List.of(hello), c.sent);
         assertEquals(2, node.network.status().packetsOut(), "our handshake IDENTITY and the message");
         assertEquals(2, node.network.channel(peer.id).orElseThrow().stats().packetsOut());
 
@@ -184,15 +234,51 @@ class PeersTest extends NodeTestSupport {
     }
 
     @Test
-    void connectReturnsTheOpenChannelAtThatAddress() {
+    void connectReturnsTheOpenChannelItDialledAtThatAddress() {
         node = TestNode.start(dir);
         RemotePeer peer = new RemotePeer();
-        node.transport.inbound(FakeTransport.ephemeral("10.0.0.5"), peer.identity(7701));
-        PeerChannel existing = node.network.channel(peer.id).orElseThrow();
+        PeerAddress address = new PeerAddress("10.0.0.5", 7701);
+        PeerChannel existing = dialled(peer, address);
 
+        assertSame(existing, Await.result(node.network.connect(address)));
         assertSame(existing, Await.result(node.network.connect(new PeerAddress("10.0.0.5", 7701))));
-        assertSame(existing, Await.result(node.network.connect(existing.remoteAddress())));
-        assertTrue(node.transport.dialled.isEmpty());
+        assertEquals(1, node.transport.dialled.size());
+    }
+
+    /**
+     * Finding: connect() returned an inbound channel whose advertised listen address matched, so
+     * a peer sharing an IP with another could shadow it by claiming its port.
+     */
+    @Test
+    void anInboundPeerCannotShadowAnotherPeerAtItsIp() {
+        node = TestNode.start(dir);
+        RemotePeer squatter = new RemotePeer();
+        node.transport.inbound(FakeTransport.ephemeral("10.0.0.5"), squatter.identity(7701));
+
+        RemotePeer owner = new RemotePeer();
+        PeerAddress address = new PeerAddress("10.0.0.5", 7701);
+        node.transport.answer(address, owner.identity(7701));
+        PeerChannel reached = Await.result(node.network.connect(address));
+        assertEquals(owner.id, reached.peerId());
+        assertEquals(List.of(address), node.transport.dialled);
+        assertTrue(node.network.channel(squatter.id).isPresent(), "the squatter's own channel is untouched");
+    }
+
+    /** Finding: disconnect() on a channel whose transport had stopped could return a stage that never completes. */
+    @Test
+    void disconnectOnAClosedChannelCompletesAtOnce() {
+        node = TestNode.start(dir);
+        RemotePeer peer = new RemotePeer();
+        PeerChannel channel = known(peer, "10.0.0.5", 7701);
+        FakeChannel c = node.transport.channels.get(0);
+        c.closeNeverCompletes = true;
+        node.network.unbindTransport(node.transport);
+        assertFalse(channel.isOpen());
+
+        Await.result(channel.disconnect(DisconnectReason.REQUESTED, "bye"));
+        assertEquals(DisconnectReason.SHUTDOWN,
+                node.network.knownPeer(peer.id).orElseThrow().lastDisconnect().orElseThrow().reason(),
+                "the record keeps how the channel really ended");
     }
 
     @Test
