@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.HandlerInfo;
+import org.p2pnet.api.InboundRequest;
 import org.p2pnet.api.NodeIdentity;
 import org.p2pnet.api.NodeStatus;
 import org.p2pnet.api.PeerAddress;
@@ -101,6 +102,21 @@ public final class RecordingPeerNetwork implements PeerNetwork {
 
     @Override
     public List<HandlerInfo> handlers() {
+        throw unexpected();
+    }
+
+    @Override
+    public List<InboundRequest> inboundQueue() {
+        throw unexpected();
+    }
+
+    @Override
+    public CompletionStage<PeerChannel> acceptInbound(String requestId) {
+        throw unexpected();
+    }
+
+    @Override
+    public void rejectInbound(String requestId, String message) {
         throw unexpected();
     }
 

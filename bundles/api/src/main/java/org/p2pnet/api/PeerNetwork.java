@@ -44,7 +44,7 @@ public interface PeerNetwork {
 
     /**
      * Dials a peer. Completes with the identified channel — an existing one if this node already
-     * has a channel with the peer at that address — or fails with a {@link ChannelException}
+     * has an outbound channel it dialled at that address — or fails with a {@link ChannelException}
      * that says why.
      */
     CompletionStage<PeerChannel> connect(PeerAddress address);
@@ -66,4 +66,27 @@ public interface PeerNetwork {
 
     /** Dispatch state per packet type. */
     List<HandlerInfo> handlers();
+
+    /**
+     * Inbound peers waiting for a decision, oldest first (P2PNet's InboundConnectingPeersQueue).
+     * Peers wait here only while an inbound policy puts them in queue mode; with no such policy
+     * every admitted peer is accepted at once and the queue stays empty.
+     */
+    List<InboundRequest> inboundQueue();
+
+    /**
+     * Lets a queued inbound peer in.
+     *
+     * @return completes with its channel once registered
+     * @throws IllegalArgumentException when no request with that id is waiting
+     */
+    CompletionStage<PeerChannel> acceptInbound(String requestId);
+
+    /**
+     * Turns a queued inbound peer away: it gets a DISCONNECT with reason {@link DisconnectReason#NOT_TRUSTED}
+     * and the message.
+     *
+     * @throws IllegalArgumentException when no request with that id is waiting
+     */
+    void rejectInbound(String requestId, String message);
 }

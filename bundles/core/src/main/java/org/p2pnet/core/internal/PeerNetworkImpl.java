@@ -50,6 +50,7 @@ import org.p2pnet.api.ChannelException;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.DisconnectRecord;
 import org.p2pnet.api.HandlerInfo;
+import org.p2pnet.api.InboundRequest;
 import org.p2pnet.api.NodeIdentity;
 import org.p2pnet.api.NodeStatus;
 import org.p2pnet.api.PeerAddress;
@@ -1036,6 +1037,30 @@ public final class PeerNetworkImpl implements PeerNetwork {
     @Override
     public List<HandlerInfo> handlers() {
         return dispatcher.info();
+    }
+
+    /*
+     * Nothing queues inbound peers yet: admission is accept-or-refuse until an inbound policy
+     * with a queue mode exists (the trust bundle). The queue is therefore empty, and a decision
+     * on a request that is not waiting is refused with the reason.
+     */
+    @Override
+    public List<InboundRequest> inboundQueue() {
+        return List.of();
+    }
+
+    @Override
+    public CompletionStage<PeerChannel> acceptInbound(String requestId) {
+        throw noSuchRequest(requestId);
+    }
+
+    @Override
+    public void rejectInbound(String requestId, String message) {
+        throw noSuchRequest(requestId);
+    }
+
+    private static IllegalArgumentException noSuchRequest(String requestId) {
+        return new IllegalArgumentException("no inbound request '" + requestId + "' is waiting");
     }
 
     // ---------------------------------------------------------------- for tests

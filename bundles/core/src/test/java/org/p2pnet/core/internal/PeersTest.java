@@ -33,6 +33,18 @@ class PeersTest extends NodeTestSupport {
     }
 
     @Test
+    void withoutAQueueingPolicyAdmittedPeersNeverWaitAndDecisionsOnUnknownRequestsAreRefused() {
+        node = TestNode.start(dir);
+        node.transport.inbound(FakeTransport.ephemeral("10.0.0.5"), new RemotePeer().identity(7701));
+
+        assertTrue(node.network.inboundQueue().isEmpty());
+        assertEquals("no inbound request 'r-1' is waiting", assertThrows(IllegalArgumentException.class,
+                () -> node.network.acceptInbound("r-1")).getMessage());
+        assertEquals("no inbound request 'r-1' is waiting", assertThrows(IllegalArgumentException.class,
+                () -> node.network.rejectInbound("r-1", "no")).getMessage());
+    }
+
+    @Test
     void recordedIdentityMakesAKnownPeerAtItsListenAddress() {
         node = TestNode.start(dir);
         RemotePeer peer = new RemotePeer();

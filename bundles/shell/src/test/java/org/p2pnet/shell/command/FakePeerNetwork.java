@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.HandlerInfo;
+import org.p2pnet.api.InboundRequest;
 import org.p2pnet.api.NodeIdentity;
 import org.p2pnet.api.NodeStatus;
 import org.p2pnet.api.PeerAddress;
@@ -133,5 +134,20 @@ public final class FakePeerNetwork implements PeerNetwork {
     @Override
     public List<HandlerInfo> handlers() {
         return List.copyOf(handlers);
+    }
+
+    @Override
+    public List<InboundRequest> inboundQueue() {
+        return List.of();
+    }
+
+    @Override
+    public CompletionStage<PeerChannel> acceptInbound(String requestId) {
+        throw new UnsupportedOperationException("no shell command accepts inbound requests yet");
+    }
+
+    @Override
+    public void rejectInbound(String requestId, String message) {
+        throw new UnsupportedOperationException("no shell command rejects inbound requests yet");
     }
 }
