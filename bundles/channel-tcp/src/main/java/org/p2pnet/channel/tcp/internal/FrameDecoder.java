@@ -9,9 +9,14 @@ import org.p2pnet.api.DisconnectReason;
 
 /**
  * Splits the byte stream into frames: a 4-byte unsigned big-endian length, then that many
- * bytes; passes on the frame without its prefix. The length is checked against maxFrameSize
- * and the protocol minimum as soon as its 4 bytes are in, before anything is allocated or
- * waited for. Once the channel stopped taking input, remaining bytes are dropped.
+ * bytes; passes on the frame without its prefix. The length is checked against the limit and
+ * the protocol minimum as soon as its 4 bytes are in, before anything is allocated or waited
+ * for. Until the host accepted the peer's IDENTITY the limit is
+ * {@link PacketCodec#MAX_PRE_IDENTITY_FRAME_SIZE} (or maxFrameSize when smaller), so an
+ * unidentified peer cannot make us buffer and decode a large frame; from then on it is
+ * maxFrameSize. Frames are handed on one at a time, so the IDENTITY is handled before the
+ * next frame's length is checked. Once the channel stopped taking input, remaining bytes are
+ * dropped.
  */
 final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     private final int maxFrameSize;
@@ -37,6 +42,12 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     @Override
     protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, ByteOrder order) {
         long frameLength = buf.getUnsignedInt(offset);
+        if (!channel.isIdentified() && maxFrameSize > PacketCodec.MAX_PRE_IDENTITY_FRAME_SIZE
+                && frameLength > PacketCodec.MAX_PRE_IDENTITY_FRAME_SIZE) {
+            throw new RejectedInputException(DisconnectReason.FRAME_TOO_LARGE, "frame length " + frameLength
+                    + " exceeds the pre-identity limit of " + PacketCodec.MAX_PRE_IDENTITY_FRAME_SIZE
+                    + " bytes (maxFrameSize applies once the IDENTITY is accepted)");
+        }
         if (frameLength > maxFrameSize) {
             throw new RejectedInputException(DisconnectReason.FRAME_TOO_LARGE,
                     "frame length " + frameLength + " exceeds maxFrameSize " + maxFrameSize);

@@ -41,6 +41,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         channel.activated();
         ctx.fireChannelActive();
+        String refusal = channel.refusal();
+        if (refusal != null) {
+            // too many connections in handshake: refused before the host is even asked
+            channel.reject(DisconnectReason.TOO_MANY_CHANNELS, refusal, null);
+            return;
+        }
         ChannelHost host = channel.host();
         if (channel.direction() == ChannelDirection.INBOUND && !admitted(host)) {
             return;
@@ -48,9 +54,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         IdentityPacket identity;
         try {
             identity = host.localIdentity();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             LOG.warn("The host has no IDENTITY for {}", channel, e);
             channel.closeWith(DisconnectReason.INTERNAL_ERROR, "internal error: no node identity");
+            rethrowIfFatal(e);
             return;
         }
         // armed before the write, so that a close the write causes also cancels it
@@ -72,9 +79,11 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             refusal = host.admitInbound(channel.remoteAddress());
         } catch (ChannelException e) {
             refusal = Optional.of(e);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             LOG.warn("The host failed to admit {}; refusing it", channel, e);
-            refusal = Optional.of(new ChannelException(DisconnectReason.INTERNAL_ERROR, "internal error: cannot admit the channel"));
+            channel.closeWith(DisconnectReason.INTERNAL_ERROR, "internal error: cannot admit the channel");
+            rethrowIfFatal(e);
+            return false;
         }
         if (refusal == null || refusal.isEmpty()) {
             return true;
@@ -111,9 +120,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             LOG.debug("Host refused {} as {}: {} ({})", channel, identity.peerId().shortForm(), e.reason(), e.getMessage());
             channel.closeWith(e.reason(), e.getMessage());
             return;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // an Error too (an assertion, a linkage problem): the channel must not stay half-open,
+            // with the handshake over on the wire and nobody to deliver to
             LOG.warn("The host failed on the IDENTITY of {}", channel, e);
             channel.closeWith(DisconnectReason.INTERNAL_ERROR, "internal error: cannot register the channel");
+            rethrowIfFatal(e);
             return;
         }
         if (sink == null) {
@@ -123,6 +135,17 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.pipeline().replace(this, TcpChannelInitializer.DISPATCH, new DispatchHandler(channel, sink));
         channel.identified(sink);
+    }
+
+    /**
+     * A VirtualMachineError (out of memory, stack overflow) is not ours to swallow: it goes on,
+     * after the channel was closed. The errors handler then ignores it for this channel, which
+     * is already ending.
+     */
+    private static void rethrowIfFatal(Throwable e) {
+        if (e instanceof VirtualMachineError fatal) {
+            throw fatal;
+        }
     }
 
     @Override

@@ -38,6 +38,15 @@ final class PacketCodec {
     static final int LENGTH_FIELD_SIZE = 4;
     /** Smallest frame: tlen, a one-character type, mlen. */
     static final int MIN_FRAME_LENGTH = 6;
+    /**
+     * Largest frame accepted before the host accepted the peer's IDENTITY (docs/PROTOCOL.md,
+     * "Frames"). The largest valid IDENTITY is 14,875 bytes even when every character of its
+     * JSON, field names included, is written as a six-byte backslash-u escape (fields at
+     * their record limits: publicKey 2048, keyAlgorithm 32, networkName and agent 128
+     * characters, a 64-digit peerId, the longest numbers); a DISCONNECT (message at most 1024
+     * characters) is under 7 KB. 16 KiB holds both with room to spare.
+     */
+    static final int MAX_PRE_IDENTITY_FRAME_SIZE = 16 * 1024;
 
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] EMPTY_OBJECT = "{}".getBytes(US_ASCII);

@@ -11,7 +11,8 @@ import org.p2pnet.api.packet.Packet;
 /**
  * Frames to packets and back (see {@link PacketCodec}), counting packets and frame bytes.
  * A frame that does not decode raises a {@link RejectedInputException} for the errors handler;
- * a packet that cannot be encoded fails its write and leaves the channel open.
+ * a packet that cannot be encoded fails its write and leaves the channel open. Frames that
+ * {@link TcpChannel#send} encoded itself ({@link ReservedFrame}) are only counted.
  */
 final class PacketCodecHandler extends ChannelDuplexHandler {
     private final PacketCodec codec;
@@ -44,6 +45,11 @@ final class PacketCodecHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof ReservedFrame reserved) {
+            // encoded by TcpChannel.send(): only counted here
+            ctx.write(reserved, counting(reserved.content().readableBytes() + PacketCodec.LENGTH_FIELD_SIZE, promise));
+            return;
+        }
         if (!(msg instanceof Packet packet)) {
             ctx.write(msg, promise);
             return;
@@ -59,13 +65,16 @@ final class PacketCodecHandler extends ChannelDuplexHandler {
                     "cannot encode " + packet.type() + ": " + e.getMessage(), e));
             return;
         }
-        int frameBytes = frame.readableBytes() + PacketCodec.LENGTH_FIELD_SIZE;
+        ctx.write(frame, counting(frame.readableBytes() + PacketCodec.LENGTH_FIELD_SIZE, promise));
+    }
+
+    private ChannelPromise counting(int frameBytes, ChannelPromise promise) {
         ChannelPromise counted = promise.unvoid();
         counted.addListener(f -> {
             if (f.isSuccess()) {
                 channel.packetSent(frameBytes);
             }
         });
-        ctx.write(frame, counted);
+        return counted;
     }
 }

@@ -10,11 +10,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.p2pnet.api.ChannelDirection;
 import org.p2pnet.api.ChannelException;
@@ -42,14 +46,15 @@ final class TcpChannel implements TransportChannel {
 
     /** How long a DISCONNECT may take to flush before the connection is closed anyway. */
     static final Duration CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(1);
-
-
+    /** Marks a handshake slot given back (or never needed). */
+    private static final Runnable SLOT_RELEASED = () -> { };
 
     private final Channel channel;
     private final String id;
     private final InetSocketAddress remote;
     private final ChannelDirection direction;
     private final ChannelHost host;
+    private final PacketCodec codec;
     private final long writeBufferLimit;
     private final CompletableFuture<TransportChannel> handshake = new CompletableFuture<>();
 
@@ -57,14 +62,22 @@ final class TcpChannel implements TransportChannel {
     private final AtomicLong packetsOut = new AtomicLong();
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
-    /** Frame bytes accepted by the writeLimit handler and not yet written or failed. */
+    /**
+     * Frame bytes (length prefix included) accepted for writing and not yet written or failed:
+     * reserved by send() before the frame is handed to the event loop, and by the writeLimit
+     * handler for the frames the channel writes itself (IDENTITY, DISCONNECT).
+     */
     private final AtomicLong pendingWriteBytes = new AtomicLong();
+    /** Gives back this channel's place among the connections in handshake; taken once, at identification or close. */
+    private final AtomicReference<Runnable> handshakeSlot = new AtomicReference<>();
 
     private volatile ChannelSink sink;
     /** No more sends: a DISCONNECT is on its way, one arrived, or the connection is gone. */
     private volatile boolean closing;
 
     // event loop only
+    /** Set before the channel becomes active when it must be refused at once (too many in handshake). */
+    private String refusal;
     private boolean activated;
     private boolean inputStopped;
     private DisconnectPacket remoteDisconnect;
@@ -75,11 +88,12 @@ final class TcpChannel implements TransportChannel {
     private boolean closedReported;
 
     TcpChannel(Channel channel, ChannelDirection direction, InetSocketAddress remote, ChannelHost host,
-               long writeBufferLimit) {
+               PacketCodec codec, long writeBufferLimit) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.direction = Objects.requireNonNull(direction, "direction");
         this.remote = Objects.requireNonNull(remote, "remote");
         this.host = Objects.requireNonNull(host, "host");
+        this.codec = Objects.requireNonNull(codec, "codec");
         this.writeBufferLimit = writeBufferLimit;
         this.id = "tcp-" + IDS.incrementAndGet();
         channel.closeFuture().addListener(f -> onClosed());
@@ -102,6 +116,12 @@ final class TcpChannel implements TransportChannel {
         return direction;
     }
 
+    /**
+     * Encodes the packet on the calling thread and reserves its exact frame size against
+     * writeBufferLimit before handing it to the event loop, so sends from any thread are bounded
+     * by the limit even while the event loop is busy; the reservation is given back when the
+     * write completes or fails.
+     */
     @Override
     public CompletionStage<Void> send(Packet packet) {
         Objects.requireNonNull(packet, "packet");
@@ -109,28 +129,54 @@ final class TcpChannel implements TransportChannel {
             return CompletableFuture.failedFuture(closedException());
         }
         long pending = pendingWriteBytes.get();
-        if (pending > writeBufferLimit) {
-            // refuse before queueing anything: a peer that does not read must not grow our memory
+        if (pending > 0 && pending >= writeBufferLimit) {
+            // full: refuse before encoding or queueing anything
             return CompletableFuture.failedFuture(writeLimitExceeded(pending));
         }
+        ByteBuf frame;
+        try {
+            frame = codec.encode(packet, channel.alloc());
+        } catch (ChannelException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new ChannelException(DisconnectReason.MALFORMED_PACKET,
+                    "cannot encode " + packet.type() + ": " + e.getMessage(), e));
+        }
+        long frameBytes = (long) frame.readableBytes() + PacketCodec.LENGTH_FIELD_SIZE;
+        if (!reserveWrite(frameBytes)) {
+            frame.release();
+            return CompletableFuture.failedFuture(writeLimitExceeded(pendingWriteBytes.get()));
+        }
         CompletableFuture<Void> result = new CompletableFuture<>();
-        ChannelPromise promise = channel.newPromise();
+        // notified on the thread that completes it: a failure caused by a terminated event loop
+        // still reaches the caller and gives the reservation back
+        ChannelPromise promise = new DefaultChannelPromise(channel, ImmediateEventExecutor.INSTANCE);
         promise.addListener(f -> {
+            releaseWrite(frameBytes);
             if (f.isSuccess()) {
                 result.complete(null);
             } else {
                 result.completeExceptionally(sendFailure(f.cause()));
             }
         });
-        channel.writeAndFlush(packet, promise);
+        channel.writeAndFlush(new ReservedFrame(frame), promise);
         return result;
     }
 
+    /**
+     * Completes once the connection is closed. It completes at once when the channel is already
+     * closed, or when its event loop no longer takes tasks: a listener on the close future is
+     * notified through the event loop, and never once that loop has terminated.
+     */
     @Override
     public CompletionStage<Void> close(DisconnectReason reason, String message) {
         Objects.requireNonNull(reason, "reason");
+        ChannelFuture closeFuture = channel.closeFuture();
+        if (closeFuture.isDone()) {
+            return CompletableFuture.completedFuture(null);
+        }
         CompletableFuture<Void> closed = new CompletableFuture<>();
-        channel.closeFuture().addListener(f -> closed.complete(null));
+        closeFuture.addListener(f -> closed.complete(null));
         EventLoop loop = channel.eventLoop();
         if (loop.inEventLoop()) {
             closeWith(reason, message);
@@ -138,9 +184,15 @@ final class TcpChannel implements TransportChannel {
             try {
                 loop.execute(() -> closeWith(reason, message));
             } catch (RejectedExecutionException loopGone) {
-                // the event loop is shutting down, and closes every channel it still has
+                // the event loop is shutting down, closes every channel it still has, and will not
+                // run our listener any more
                 channel.close();
+                closed.complete(null);
             }
+        }
+        if (closeFuture.isDone()) {
+            // closed after the first check: the listener may have been handed to a loop that is gone
+            closed.complete(null);
         }
         return closed;
     }
@@ -187,6 +239,40 @@ final class TcpChannel implements TransportChannel {
         return inputStopped;
     }
 
+    /** The host accepted the peer's IDENTITY: frames up to maxFrameSize are accepted from now on. */
+    boolean isIdentified() {
+        return sink != null;
+    }
+
+    /**
+     * This channel holds a place among the connections in handshake; {@code release} gives it
+     * back, exactly once, when the channel is identified or closes, whichever comes first.
+     */
+    void holdHandshakeSlot(Runnable release) {
+        Objects.requireNonNull(release, "release");
+        if (!handshakeSlot.compareAndSet(null, release)) {
+            // already identified or closed: nothing to hold
+            release.run();
+        }
+    }
+
+    private void releaseHandshakeSlot() {
+        Runnable release = handshakeSlot.getAndSet(SLOT_RELEASED);
+        if (release != null && release != SLOT_RELEASED) {
+            release.run();
+        }
+    }
+
+    /** Refuse this channel as soon as it is active: DISCONNECT TOO_MANY_CHANNELS, one counted rejection. */
+    void refuseWhenActive(String why) {
+        refusal = Objects.requireNonNull(why, "why");
+    }
+
+    /** Why the channel is to be refused at once, or null. */
+    String refusal() {
+        return refusal;
+    }
+
     /** The connection is up and the handshake starts. */
     void activated() {
         activated = true;
@@ -207,12 +293,15 @@ final class TcpChannel implements TransportChannel {
      * buffer, so any frame up to maxFrameSize can be sent; beyond that the budget is the limit.
      */
     boolean reserveWrite(long frameBytes) {
-        long pending = pendingWriteBytes.get();
-        if (pending > 0 && pending + frameBytes > writeBufferLimit) {
-            return false;
+        for (;;) {
+            long pending = pendingWriteBytes.get();
+            if (pending > 0 && pending + frameBytes > writeBufferLimit) {
+                return false;
+            }
+            if (pendingWriteBytes.compareAndSet(pending, pending + frameBytes)) {
+                return true;
+            }
         }
-        pendingWriteBytes.addAndGet(frameBytes);
-        return true;
     }
 
     void releaseWrite(long frameBytes) {
@@ -231,6 +320,7 @@ final class TcpChannel implements TransportChannel {
     /** The host accepted the IDENTITY: further packets go to the sink. */
     void identified(ChannelSink identifiedSink) {
         sink = identifiedSink;
+        releaseHandshakeSlot();
         handshake.complete(this);
         if (closedRecord != null) {
             // the host closed the channel from inside identified()
@@ -329,6 +419,7 @@ final class TcpChannel implements TransportChannel {
     private void onClosed() {
         closing = true;
         inputStopped = true;
+        releaseHandshakeSlot();
         if (remoteDisconnect != null) {
             closedRecord = new DisconnectRecord(remoteDisconnect.reason(), remoteDisconnect.message(), true, Instant.now());
         } else if (localReason != null) {

@@ -18,12 +18,13 @@ import org.p2pnet.api.spi.TransportSettings;
  *
  * <pre>
  *   [tls]         reserved, not installed yet: issue #5 adds an SslHandler here, first in the pipeline
- *   frameDecoder  length prefix -&gt; frame; bounds the length before allocating
+ *   frameDecoder  length prefix -&gt; frame; bounds the length before allocating (16 KiB until identified)
  *   frameEncoder  frame -&gt; length prefix + frame
  *   writeLimit    refuses a frame that would take the queued bytes past writeBufferLimit
+ *                 (send() reserves its frames before they reach the event loop)
  *   packetCodec   frame &lt;-&gt; Packet, counts packets and bytes
  *   idle          closes a channel silent for idleTimeout
- *   handshake     admission, IDENTITY exchange; replaced by dispatch once identified
+ *   handshake     handshake cap, admission, IDENTITY exchange; replaced by dispatch once identified
  *   errors        every exception -&gt; one counted, logged rejection
  * </pre>
  */
@@ -55,7 +56,8 @@ final class TcpChannelInitializer extends ChannelInitializer<Channel> {
      * @param direction who opened the channels this initializer builds
      * @param fallbackRemote the remote address to report when the channel has no socket address of its own
      *                  (the address dialled, for a channel still connecting); may be null
-     * @param created   told of each new channel before it becomes active
+     * @param created   told of each new channel before it becomes active (it may still refuse it:
+     *                  {@link TcpChannel#refuseWhenActive})
      */
     TcpChannelInitializer(Supplier<ChannelContext> context, ChannelDirection direction, InetSocketAddress fallbackRemote,
                           Consumer<TcpChannel> created) {
@@ -71,7 +73,7 @@ final class TcpChannelInitializer extends ChannelInitializer<Channel> {
         TransportSettings settings = ctx.settings();
         InetSocketAddress remote = ch.remoteAddress() instanceof InetSocketAddress socket ? socket
                 : fallbackRemote != null ? fallbackRemote : UNKNOWN_REMOTE;
-        TcpChannel channel = new TcpChannel(ch, direction, remote, ctx.host(), settings.writeBufferLimit());
+        TcpChannel channel = new TcpChannel(ch, direction, remote, ctx.host(), ctx.codec(), settings.writeBufferLimit());
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(settings.writeBufferLow(), settings.writeBufferHigh()));
 
         ChannelPipeline pipeline = ch.pipeline();

@@ -1,6 +1,7 @@
 package org.p2pnet.channel.tcp.internal;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -56,6 +58,9 @@ final class TcpEndpoint {
     static final int MAX_IO_THREADS = 4;
 
     static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
+    /** Bound on waiting for a closed listener's port to be really free (see bindOnceReleased). */
+    static final Duration PORT_RELEASE_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration PORT_RELEASE_POLL = Duration.ofMillis(5);
     /** Bound on waiting for the channels to send DISCONNECT SHUTDOWN and close. */
     static final Duration CHANNELS_CLOSE_TIMEOUT = TcpChannel.CLOSE_FLUSH_TIMEOUT.plusSeconds(1);
     /** Bound on the event loops' graceful shutdown, and on waiting for it. */
@@ -65,6 +70,7 @@ final class TcpEndpoint {
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private final Set<TcpChannel> channels = ConcurrentHashMap.newKeySet();
+    private final HandshakeLimiter handshakes = new HandshakeLimiter();
     private volatile ChannelContext context;
     private volatile Channel listener;
     private volatile boolean closed;
@@ -93,40 +99,146 @@ final class TcpEndpoint {
         return endpoint;
     }
 
+    /** The listener's address; null after a failed move lost it (see {@link #reconfigure}). */
     InetSocketAddress boundAddress() {
-        return (InetSocketAddress) listener.localAddress();
+        Channel current = listener;
+        return current == null ? null : (InetSocketAddress) current.localAddress();
     }
 
     /**
      * Takes the host's current settings for new channels; when the listen address or port
-     * changed, binds the new listener before closing the old one. Open channels are kept.
+     * changed, moves the listener. Open channels are kept. A new port is bound before the old
+     * listener is closed; the same (non-zero) port on another address cannot be bound while the
+     * old listener holds it, so the old one is closed first. When the new address cannot be
+     * bound, nothing changes: the previous listener keeps (or gets back) its address, the
+     * previous settings stay in force, and the IOException names both addresses.
      */
     InetSocketAddress reconfigure() throws IOException {
         ChannelContext current = context;
         ChannelContext next = current.with(host.settings());
         TransportSettings was = current.settings();
         TransportSettings now = next.settings();
+        Channel previous = listener;
+        if (previous == null) {
+            // an earlier move lost the listener altogether: listen again
+            listener = bind(now);
+            context = next;
+            LOG.info("TCP transport listening on {}", boundAddress());
+            return boundAddress();
+        }
         if (was.bindAddress().equals(now.bindAddress()) && was.port() == now.port()) {
             context = next;
             return boundAddress();
         }
-        Channel previous = listener;
-        Channel fresh = bind(now);
+        InetSocketAddress old = (InetSocketAddress) previous.localAddress();
+        String to = where(now);
+        InetSocketAddress target;
+        try {
+            target = resolve(now);
+        } catch (IOException e) {
+            throw moveFailed(old, to, e, "still listening on " + hostPort(old));
+        }
+        if (target.getPort() != 0 && target.equals(old)) {
+            // the listener already has that address (the port was 0, and is now the one it got)
+            context = next;
+            return boundAddress();
+        }
+        Channel fresh = target.getPort() != 0 && target.getPort() == old.getPort()
+                ? moveOnSamePort(previous, old, to, target)
+                : bindBeforeClosing(old, to, target);
         context = next;
         listener = fresh;
-        previous.close().awaitUninterruptibly(BIND_TIMEOUT.toMillis());
-        LOG.info("TCP transport moved its listener from {} to {}", previous.localAddress(), fresh.localAddress());
+        if (previous.isOpen()) {
+            previous.close().awaitUninterruptibly(BIND_TIMEOUT.toMillis());
+        }
+        LOG.info("TCP transport moved its listener from {} to {}", hostPort(old), fresh.localAddress());
         return boundAddress();
     }
 
-    private Channel bind(TransportSettings settings) throws IOException {
-        String where = settings.bindAddress() + ":" + settings.port();
-        InetSocketAddress address;
+    private Channel bindBeforeClosing(InetSocketAddress old, String to, InetSocketAddress target) throws IOException {
         try {
-            address = new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port());
-        } catch (UnknownHostException e) {
-            throw new IOException("cannot listen on " + where + ": unknown address " + settings.bindAddress(), e);
+            return bind(to, target);
+        } catch (IOException e) {
+            throw moveFailed(old, to, e, "still listening on " + hostPort(old));
         }
+    }
+
+    /**
+     * The old listener holds the port, and Linux refuses a second listener on it even on another
+     * address: close the old one, bind the new one, and on failure bind the old address again.
+     */
+    private Channel moveOnSamePort(Channel previous, InetSocketAddress old, String to, InetSocketAddress target)
+            throws IOException {
+        if (!previous.close().awaitUninterruptibly(BIND_TIMEOUT.toMillis())) {
+            throw new IOException("cannot move the listener from " + hostPort(old) + " to " + to
+                    + ": the old listener did not close within " + BIND_TIMEOUT);
+        }
+        try {
+            return bindOnceReleased(to, target);
+        } catch (IOException e) {
+            try {
+                listener = bindOnceReleased(hostPort(old), old);
+            } catch (IOException again) {
+                listener = null;
+                LOG.warn("TCP transport lost its listener: cannot bind {} ({}), nor {} again ({})", to,
+                        e.getMessage(), hostPort(old), again.getMessage());
+                IOException failure = moveFailed(old, to, e, "binding " + hostPort(old) + " again failed too ("
+                        + again.getMessage() + "): not listening");
+                failure.addSuppressed(again);
+                throw failure;
+            }
+            throw moveFailed(old, to, e, "still listening on " + hostPort(old));
+        }
+    }
+
+    /**
+     * Binds an address on the port the old listener just gave up. Its close future completes
+     * before the socket is really closed: NIO closes a registered channel only when the
+     * selector deregisters it, on the accept loop's next select. Until then the port is still
+     * "in use", so a BindException is retried for up to {@link #PORT_RELEASE_TIMEOUT}.
+     */
+    private Channel bindOnceReleased(String where, InetSocketAddress address) throws IOException {
+        long deadline = System.nanoTime() + PORT_RELEASE_TIMEOUT.toNanos();
+        for (;;) {
+            try {
+                return bind(where, address);
+            } catch (IOException e) {
+                if (!(e.getCause() instanceof BindException) || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                LockSupport.parkNanos(PORT_RELEASE_POLL.toNanos());
+            }
+        }
+    }
+
+    private static IOException moveFailed(InetSocketAddress old, String to, IOException cause, String outcome) {
+        return new IOException("cannot move the listener from " + hostPort(old) + " to " + to + ": "
+                + cause.getMessage() + "; " + outcome, cause);
+    }
+
+    private static String where(TransportSettings settings) {
+        return settings.bindAddress().indexOf(':') >= 0 ? "[" + settings.bindAddress() + "]:" + settings.port()
+                : settings.bindAddress() + ":" + settings.port();
+    }
+
+    private static String hostPort(InetSocketAddress address) {
+        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        return host.indexOf(':') >= 0 ? "[" + host + "]:" + address.getPort() : host + ":" + address.getPort();
+    }
+
+    private Channel bind(TransportSettings settings) throws IOException {
+        return bind(where(settings), resolve(settings));
+    }
+
+    private static InetSocketAddress resolve(TransportSettings settings) throws IOException {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port());
+        } catch (UnknownHostException e) {
+            throw new IOException("cannot listen on " + where(settings) + ": unknown address " + settings.bindAddress(), e);
+        }
+    }
+
+    private Channel bind(String where, InetSocketAddress address) throws IOException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
                 .channel(NioServerSocketChannel.class)
@@ -134,7 +246,7 @@ final class TcpEndpoint {
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new TcpChannelInitializer(() -> context, ChannelDirection.INBOUND, null, this::track));
+                .childHandler(new TcpChannelInitializer(() -> context, ChannelDirection.INBOUND, null, this::trackInbound));
         ChannelFuture bound = bootstrap.bind(address);
         if (!bound.awaitUninterruptibly(BIND_TIMEOUT.toMillis())) {
             bound.channel().close();
@@ -215,6 +327,36 @@ final class TcpEndpoint {
 
     private static ChannelException notOpen() {
         return new ChannelException(DisconnectReason.SHUTDOWN, "tcp transport is not open");
+    }
+
+    /**
+     * An accepted connection: it takes a place among the connections in handshake, given back
+     * once when it is identified or closes; when none is left (overall or for its IP address) it
+     * is refused as soon as it is active, with DISCONNECT TOO_MANY_CHANNELS and one counted
+     * rejection, before the host is asked anything.
+     */
+    private void trackInbound(TcpChannel channel) {
+        InetAddress address = channel.remoteAddress().getAddress();
+        if (address == null) {
+            address = InetAddress.getLoopbackAddress();
+        }
+        InetAddress from = address;
+        String refusal = handshakes.tryAcquire(from);
+        if (refusal == null) {
+            channel.holdHandshakeSlot(() -> {
+                if (!handshakes.release(from)) {
+                    LOG.warn("{} gave back a handshake place it did not hold", channel);
+                }
+            });
+        } else {
+            channel.refuseWhenActive(refusal);
+        }
+        track(channel);
+    }
+
+    /** Inbound connections accepted and not yet identified nor closed. */
+    int handshakesInProgress() {
+        return handshakes.inHandshake();
     }
 
     private void track(TcpChannel channel) {

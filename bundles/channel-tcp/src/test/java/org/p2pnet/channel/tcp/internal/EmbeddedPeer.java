@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -37,13 +38,21 @@ final class EmbeddedPeer implements AutoCloseable {
     private TcpChannel tcp;
 
     EmbeddedPeer(FakeHost host, ChannelDirection direction) {
+        this(host, direction, c -> { });
+    }
+
+    /** @param created told of the channel before it becomes active, as the endpoint is */
+    EmbeddedPeer(FakeHost host, ChannelDirection direction, Consumer<TcpChannel> created) {
         this.host = host;
         ChannelContext context = ChannelContext.of(host, host.settings());
         this.codec = context.codec();
         // a mock clock: timers (handshake, idle, close fallback) move only with advance()
         this.channel = EmbeddedChannel.builder()
                 .ticker(ticker)
-                .handlers(new TcpChannelInitializer(() -> context, direction, REMOTE, c -> tcp = c))
+                .handlers(new TcpChannelInitializer(() -> context, direction, REMOTE, c -> {
+                    tcp = c;
+                    created.accept(c);
+                }))
                 .build();
     }
 

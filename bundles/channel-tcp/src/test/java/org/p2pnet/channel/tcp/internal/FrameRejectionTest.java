@@ -209,7 +209,7 @@ class FrameRejectionTest {
     void aDataChunkPastItsTotalSizeIsMalformed() throws Exception {
         byte[] json = ("{\"transferId\":\"t\",\"format\":\"FILE\",\"offset\":8,\"totalSize\":10,\"last\":true}").getBytes(UTF_8);
         String detail = rejected(Frames.frame("DATA", json, new byte[] {1, 2, 3}), DisconnectReason.MALFORMED_PACKET);
-        assertEquals("DATA: chunk ends at 11, past totalSize 10", detail);
+        assertEquals("DATA: chunk of 3 bytes at offset 8 ends past totalSize 10", detail);
     }
 
     @Test

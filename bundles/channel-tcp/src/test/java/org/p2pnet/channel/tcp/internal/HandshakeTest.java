@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.p2pnet.api.ChannelDirection;
@@ -101,6 +103,77 @@ class HandshakeTest {
             assertFalse(peer.channel.isOpen());
             assertTrue(host.rejections.isEmpty(), "not the peer's fault");
         }
+    }
+
+    @Test
+    void anErrorThrownByTheHostOnTheIdentityClosesTheChannelAsAnInternalError() {
+        host.duringIdentified = channel -> {
+            throw new AssertionError("core invariant broken");
+        };
+        try (EmbeddedPeer peer = new EmbeddedPeer(host)) {
+            List<Throwable> reachedErrors = spyOnErrors(peer);
+            peer.receive(peer.remoteIdentity);
+            assertEquals(List.of(host.identity, new DisconnectPacket(DisconnectReason.INTERNAL_ERROR,
+                    "internal error: cannot register the channel")), peer.sent());
+            assertFalse(peer.channel.isOpen());
+            assertFalse(peer.tcp().isOpen());
+            assertTrue(host.rejections.isEmpty(), "not the peer's fault: " + host.rejections);
+            assertEquals(List.of(), reachedErrors, "handled, not passed on");
+            ChannelException cause = assertInstanceOf(ChannelException.class,
+                    assertThrowsExecution(peer.tcp().handshake()).getCause());
+            assertEquals(DisconnectReason.INTERNAL_ERROR, cause.reason());
+        }
+    }
+
+    @Test
+    void aVirtualMachineErrorFromTheHostIsRethrownOnceTheChannelIsClosed() {
+        StackOverflowError fatal = new StackOverflowError("deep");
+        host.duringIdentified = channel -> {
+            throw fatal;
+        };
+        try (EmbeddedPeer peer = new EmbeddedPeer(host)) {
+            List<Throwable> reachedErrors = spyOnErrors(peer);
+            peer.receive(peer.remoteIdentity);
+            assertEquals(List.of(host.identity, new DisconnectPacket(DisconnectReason.INTERNAL_ERROR,
+                    "internal error: cannot register the channel")), peer.sent());
+            assertFalse(peer.channel.isOpen());
+            assertEquals(List.of(fatal), reachedErrors);
+            // the errors handler found the channel already ending: nothing counted, nothing sent twice
+            assertTrue(host.rejections.isEmpty(), host.rejections.toString());
+            assertEquals(DisconnectReason.INTERNAL_ERROR, assertInstanceOf(ChannelException.class,
+                    assertThrowsExecution(peer.tcp().handshake()).getCause()).reason());
+        }
+    }
+
+    @Test
+    void aHostThatClosesTheChannelThenThrowsAnErrorEndsItOnceWithItsOwnReason() {
+        host.duringIdentified = channel -> {
+            channel.close(DisconnectReason.DUPLICATE_CHANNEL, "kept the other one");
+            throw new LinkageError("half-registered");
+        };
+        try (EmbeddedPeer peer = new EmbeddedPeer(host)) {
+            peer.receive(peer.remoteIdentity);
+            assertEquals(List.of(host.identity, new DisconnectPacket(DisconnectReason.DUPLICATE_CHANNEL, "kept the other one")),
+                    peer.sent());
+            assertFalse(peer.channel.isOpen());
+            assertTrue(host.rejections.isEmpty());
+            assertTrue(host.identified.isEmpty());
+            assertEquals(DisconnectReason.DUPLICATE_CHANNEL, assertInstanceOf(ChannelException.class,
+                    assertThrowsExecution(peer.tcp().handshake()).getCause()).reason());
+        }
+    }
+
+    /** Records every exception that reaches the errors handler. */
+    private static List<Throwable> spyOnErrors(EmbeddedPeer peer) {
+        List<Throwable> caught = new java.util.concurrent.CopyOnWriteArrayList<>();
+        peer.channel.pipeline().addBefore(TcpChannelInitializer.ERRORS, "spy", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                caught.add(cause);
+                ctx.fireExceptionCaught(cause);
+            }
+        });
+        return caught;
     }
 
     @Test

@@ -33,6 +33,7 @@ import org.p2pnet.api.packet.DataFormat;
 import org.p2pnet.api.packet.DataPacket;
 import org.p2pnet.api.packet.MessagePacket;
 import org.p2pnet.api.spi.TransportChannel;
+import org.p2pnet.api.spi.TransportSettings;
 
 /** Two real transports on loopback sockets. */
 @ExtendWith(LeakCheck.class)
@@ -234,6 +235,90 @@ class TcpTransportTest {
     }
 
     @Test
+    void reconfigureToAnotherAddressOnTheSamePortClosesTheOldListenerFirst() throws Exception {
+        int port = freePort();
+        FakeHost hostA = new FakeHost(FakeHost.settings(MAX_FRAME, port));
+        TwoTransports two = twoTransports(hostA);
+        TransportChannel kept = await(two.bDialsA());
+        FakeHost.Identified atA = hostA.awaitIdentified();
+
+        hostA.settings = settings("0.0.0.0", port);
+        InetSocketAddress moved = two.a().reconfigure();
+        assertEquals(port, moved.getPort());
+        assertTrue(moved.getAddress().isAnyLocalAddress(), moved.toString());
+        assertEquals(moved, two.a().endpoint().boundAddress());
+
+        // the new listener takes channels, and the open one is kept
+        await(two.b().dial(new PeerAddress("127.0.0.1", port)));
+        MessagePacket still = MessagePacket.of("still here");
+        await(kept.send(still));
+        assertEquals(still, atA.sink().awaitPacket());
+
+        // and back again
+        hostA.settings = FakeHost.settings(MAX_FRAME, port);
+        assertEquals(new InetSocketAddress("127.0.0.1", port), two.a().reconfigure());
+        await(two.b().dial(new PeerAddress("127.0.0.1", port)));
+        assertTrue(hostA.rejections.isEmpty());
+    }
+
+    @Test
+    void aFailedMoveOnTheSamePortBindsTheOldAddressAgainAndNamesBoth() throws Exception {
+        int port = freePort();
+        FakeHost hostA = new FakeHost(FakeHost.settings(MAX_FRAME, port));
+        TwoTransports two = twoTransports(hostA);
+        InetSocketAddress first = two.addressA();
+
+        // TEST-NET-1: not an address of this host, so it cannot be bound
+        hostA.settings = settings("192.0.2.1", port);
+        IOException e = assertThrows(IOException.class, () -> two.a().reconfigure());
+        String from = "127.0.0.1:" + port;
+        String to = "192.0.2.1:" + port;
+        assertTrue(e.getMessage().startsWith("cannot move the listener from " + from + " to " + to + ": cannot listen on "
+                + to + ": "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; still listening on " + from), e.getMessage());
+
+        // still listening where it says, with the settings it had
+        assertEquals(first, two.a().endpoint().boundAddress());
+        await(two.bDialsA());
+        hostA.settings = FakeHost.settings(MAX_FRAME, port);
+        assertEquals(first, two.a().reconfigure());
+        await(two.bDialsA());
+    }
+
+    @Test
+    void aFailedMoveToAnotherPortKeepsTheOldListenerAndNamesBoth() throws Exception {
+        FakeHost hostA = host();
+        TwoTransports two = twoTransports(hostA);
+        InetSocketAddress first = two.addressA();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            hostA.settings = FakeHost.settings(MAX_FRAME, taken.getLocalPort());
+            IOException e = assertThrows(IOException.class, () -> two.a().reconfigure());
+            assertTrue(e.getMessage().startsWith("cannot move the listener from 127.0.0.1:" + first.getPort()
+                    + " to 127.0.0.1:" + taken.getLocalPort() + ": "), e.getMessage());
+            assertTrue(e.getMessage().endsWith("; still listening on 127.0.0.1:" + first.getPort()), e.getMessage());
+        }
+        assertEquals(first, two.a().endpoint().boundAddress());
+        await(two.bDialsA());
+    }
+
+    @Test
+    void closingAChannelAfterItsTransportClosedCompletesAtOnce() throws Exception {
+        TwoTransports two = twoTransports(host());
+        await(two.bDialsA());
+        TcpChannel atA = (TcpChannel) two.hostA().awaitIdentified().channel();
+        two.a().close();
+        Conditions.waitUntil(() -> atA.channel().eventLoop().isTerminated(), Duration.ofSeconds(10),
+                () -> "event loop of " + atA + " still running");
+        assertFalse(atA.isOpen());
+
+        // a listener on the close future would never be notified by the terminated loop
+        atA.close(DisconnectReason.REQUESTED, "late").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        atA.close(DisconnectReason.SHUTDOWN, "later").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        ChannelException e = failure(atA.send(MessagePacket.of("too late")));
+        assertEquals(DisconnectReason.CONNECTION_LOST, e.reason());
+    }
+
+    @Test
     void aListenPortInUseFailsOpenNamingTheAddressAndLeavesNoThread() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             FakeHost host = new FakeHost(FakeHost.settings(MAX_FRAME, taken.getLocalPort()));
@@ -271,6 +356,12 @@ class TcpTransportTest {
             assertEquals(null, a.endpoint());
             Conditions.awaitNoTransportThreads();
         }
+    }
+
+    private static TransportSettings settings(String bindAddress, int port) {
+        TransportSettings loopback = FakeHost.settings(MAX_FRAME, port);
+        return new TransportSettings(bindAddress, port, loopback.maxFrameSize(), loopback.handshakeTimeout(),
+                loopback.idleTimeout(), loopback.writeBufferLow(), loopback.writeBufferHigh(), loopback.writeBufferLimit());
     }
 
     private static int freePort() throws IOException {

@@ -3,6 +3,7 @@ package org.p2pnet.channel.tcp.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -86,6 +88,87 @@ class WriteLimitTest {
             // once the peer reads again, the backlog drains and sends succeed
             CompletableFuture<Void> later = drainUntil(slow, () -> tcp.pendingWriteBytes() == 0, channel, big);
             later.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Sends from a thread other than the event loop, while the loop is busy: nothing is encoded
+     * or written meanwhile, yet the sends past the limit fail at once instead of queueing tasks.
+     */
+    @Test
+    void sendsFromAnotherThreadWhileTheEventLoopIsBusyStopAtTheLimit() throws Exception {
+        FakeHost host = new FakeHost(new TransportSettings("127.0.0.1", 0, 1024 * 1024, Duration.ofSeconds(5),
+                Duration.ZERO, 32 * 1024, 64 * 1024, LIMIT));
+        InetSocketAddress bound = transport.open(host);
+        try (RawPeer slow = new RawPeer(bound, new PacketCodec(1024 * 1024), 4096)) {
+            slow.read();
+            slow.send(Samples.identity());
+            TransportChannel channel = host.awaitIdentified().channel();
+            TcpChannel tcp = (TcpChannel) channel;
+            MessagePacket big = new MessagePacket("big", "x".repeat(TEXT), 1);
+            int frameBytes = Frames.encode(new PacketCodec(1024 * 1024), big).length;
+
+            CountDownLatch busy = new CountDownLatch(1);
+            CountDownLatch resume = new CountDownLatch(1);
+            tcp.channel().eventLoop().execute(() -> {
+                busy.countDown();
+                try {
+                    resume.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(busy.await(10, TimeUnit.SECONDS), "the event loop never ran the blocking task");
+            List<CompletableFuture<Void>> sends = new ArrayList<>();
+            try {
+                assertFalse(tcp.channel().eventLoop().inEventLoop());
+                for (int i = 0; i < SENDS; i++) {
+                    sends.add(channel.send(big).toCompletableFuture());
+                }
+                int fit = LIMIT / frameBytes;
+                long accepted = sends.stream().filter(f -> !f.isDone()).count();
+                assertEquals(fit, accepted, "sends accepted while the loop was busy");
+                assertEquals((long) fit * frameBytes, tcp.pendingWriteBytes());
+                for (CompletableFuture<Void> f : sends.subList(fit, SENDS)) {
+                    assertTrue(f.isCompletedExceptionally());
+                    ChannelException e = assertInstanceOf(ChannelException.class,
+                            assertThrows(ExecutionException.class, f::get).getCause());
+                    assertEquals(DisconnectReason.WRITE_BUFFER_FULL, e.reason());
+                    assertTrue(e.getMessage().contains("at its limit of " + LIMIT + " bytes"), e.getMessage());
+                }
+            } finally {
+                resume.countDown();
+            }
+            // the accepted ones are written once the peer reads, and the budget is given back in full
+            CompletableFuture<Void> later = drainUntil(slow, () -> tcp.pendingWriteBytes() == 0, channel, big);
+            later.get(10, TimeUnit.SECONDS);
+            for (CompletableFuture<Void> f : sends.subList(0, LIMIT / frameBytes)) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            Conditions.waitUntil(() -> tcp.pendingWriteBytes() == 0, Duration.ofSeconds(10),
+                    () -> tcp.pendingWriteBytes() + " bytes still reserved");
+            assertTrue(channel.isOpen());
+            assertTrue(host.rejections.isEmpty());
+        }
+    }
+
+    /** One frame always fits into an empty queue, even one larger than the limit. */
+    @Test
+    void oneFrameLargerThanTheLimitIsAcceptedIntoAnEmptyQueue() throws Exception {
+        int limit = 16 * 1024;
+        FakeHost host = new FakeHost(new TransportSettings("127.0.0.1", 0, 1024 * 1024, Duration.ofSeconds(5),
+                Duration.ZERO, 4 * 1024, 8 * 1024, limit));
+        InetSocketAddress bound = transport.open(host);
+        try (RawPeer peer = new RawPeer(bound, new PacketCodec(1024 * 1024), 0)) {
+            peer.read();
+            peer.send(Samples.identity());
+            TransportChannel channel = host.awaitIdentified().channel();
+            MessagePacket big = new MessagePacket("big", "x".repeat(TEXT), 1);
+            CompletableFuture<Void> sent = channel.send(big).toCompletableFuture();
+            assertEquals(big, peer.read());
+            sent.get(10, TimeUnit.SECONDS);
+            Conditions.waitUntil(() -> ((TcpChannel) channel).pendingWriteBytes() == 0, Duration.ofSeconds(10),
+                    () -> "bytes still reserved");
         }
     }
 
