@@ -123,4 +123,9 @@ public final class RecordingPeerNetwork implements PeerNetwork {
     private static UnsupportedOperationException unexpected() {
         return new UnsupportedOperationException("a handler has no business calling this");
     }
+
+    @Override
+    public org.p2pnet.api.discovery.OfferOutcome offer(org.p2pnet.api.discovery.DiscoveredPeer peer) {
+        throw unexpected();
+    }
 }

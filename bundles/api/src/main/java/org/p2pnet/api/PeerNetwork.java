@@ -68,6 +68,13 @@ public interface PeerNetwork {
     List<HandlerInfo> handlers();
 
     /**
+     * A discovery source found a peer. The core decides whether to dial it — not itself, not one
+     * it already has a channel with or is dialling, within the outbound limit, not one backing
+     * off — and dials its addresses in order when it does.
+     */
+    org.p2pnet.api.discovery.OfferOutcome offer(org.p2pnet.api.discovery.DiscoveredPeer peer);
+
+    /**
      * Inbound peers waiting for a decision, oldest first (P2PNet's InboundConnectingPeersQueue).
      * Peers wait here only while an inbound policy puts them in queue mode; with no such policy
      * every admitted peer is accepted at once and the queue stays empty.

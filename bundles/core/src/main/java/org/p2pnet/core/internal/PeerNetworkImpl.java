@@ -52,6 +52,7 @@ import org.p2pnet.api.DisconnectRecord;
 import org.p2pnet.api.HandlerInfo;
 import org.p2pnet.api.InboundRequest;
 import org.p2pnet.api.NodeIdentity;
+import org.p2pnet.api.NodeSigner;
 import org.p2pnet.api.NodeStatus;
 import org.p2pnet.api.PeerAddress;
 import org.p2pnet.api.PeerChannel;
@@ -61,6 +62,8 @@ import org.p2pnet.api.PeerInfo;
 import org.p2pnet.api.PeerListener;
 import org.p2pnet.api.PeerNetwork;
 import org.p2pnet.api.TrustLevel;
+import org.p2pnet.api.discovery.DiscoveredPeer;
+import org.p2pnet.api.discovery.OfferOutcome;
 import org.p2pnet.api.packet.DisconnectPacket;
 import org.p2pnet.api.packet.IdentityPacket;
 import org.p2pnet.api.packet.Packet;
@@ -80,10 +83,12 @@ import org.slf4j.LoggerFactory;
  * known peers, dispatch to the packet handler whiteboard (with the hot-swap buffer), peer events,
  * and the host side of the optional, dynamically bound {@link ChannelTransport}.
  */
-@Component(service = PeerNetwork.class, immediate = true, configurationPid = PeerNetworkImpl.PID)
+@Component(service = {PeerNetwork.class, NodeSigner.class}, immediate = true, configurationPid = PeerNetworkImpl.PID)
 @Designate(ocd = PeerNetworkImpl.Config.class)
-public final class PeerNetworkImpl implements PeerNetwork {
+public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     public static final String PID = "org.p2pnet.core";
+    /** After every address of a discovered peer failed, its announcements are ignored this long. */
+    static final Duration DISCOVERY_BACKOFF = Duration.ofSeconds(30);
 
     /** The wire protocol version this node speaks (docs/PROTOCOL.md). */
     static final int PROTOCOL_VERSION = 1;
@@ -195,6 +200,8 @@ public final class PeerNetworkImpl implements PeerNetwork {
     }
 
     private final NodeKey key;
+    /** Dials started from discovery offers, and their recent failures. */
+    private final DiscoveryOffers offers = new DiscoveryOffers(DISCOVERY_BACKOFF);
     private final String publicKeyBase64;
     private final String agent;
     private final Dispatcher dispatcher;
@@ -1037,6 +1044,78 @@ public final class PeerNetworkImpl implements PeerNetwork {
     @Override
     public List<HandlerInfo> handlers() {
         return dispatcher.info();
+    }
+
+    // ---------------------------------------------------------------- NodeSigner
+
+    @Override
+    public PeerId peerId() {
+        return key.peerId();
+    }
+
+    @Override
+    public byte[] publicKey() {
+        return key.publicKey().getEncoded();
+    }
+
+    @Override
+    public byte[] sign(byte[] data) {
+        try {
+            java.security.Signature s = java.security.Signature.getInstance(NodeSigner.ALGORITHM);
+            s.initSign(key.keyPair().getPrivate());
+            s.update(data);
+            return s.sign();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign with the node key: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- discovery
+
+    @Override
+    public OfferOutcome offer(DiscoveredPeer peer) {
+        Objects.requireNonNull(peer, "peer");
+        if (peer.peerId().equals(key.peerId())) {
+            return OfferOutcome.SELF;
+        }
+        if (registry.byPeer(peer.peerId()).filter(CoreChannel::isOpen).isPresent()) {
+            return OfferOutcome.ALREADY_CONNECTED;
+        }
+        TransportBinding b = binding;
+        if (!running || b == null || b.isDetached() || !b.isOpened()) {
+            return OfferOutcome.NO_TRANSPORT;
+        }
+        if (offers.backingOff(peer.peerId())) {
+            return OfferOutcome.BACKING_OFF;
+        }
+        if (registry.count(ChannelDirection.OUTBOUND) >= settings.maxOutboundChannels()) {
+            return OfferOutcome.LIMIT_REACHED;
+        }
+        if (!offers.startDial(peer.peerId())) {
+            return OfferOutcome.ALREADY_CONNECTED;
+        }
+        LOG.debug("Dialling {} found by {} at {}", peer.peerId().shortForm(), peer.source(), peer.addresses());
+        dialInTurn(peer, 0);
+        return OfferOutcome.DIALLING;
+    }
+
+    /** Tries the peer's addresses one after another until one gives a channel. */
+    private void dialInTurn(DiscoveredPeer peer, int index) {
+        connect(peer.addresses().get(index)).whenComplete((channel, failure) -> {
+            if (failure == null) {
+                offers.dialEnded(peer.peerId(), true);
+                if (!channel.peerId().equals(peer.peerId())) {
+                    LOG.info("{} found {} at {}, but {} answered there", peer.source(), peer.peerId().shortForm(),
+                            peer.addresses().get(index), channel.peerId().shortForm());
+                }
+            } else if (index + 1 < peer.addresses().size() && running) {
+                dialInTurn(peer, index + 1);
+            } else {
+                offers.dialEnded(peer.peerId(), false);
+                LOG.debug("No address of {} found by {} answered: {}", peer.peerId().shortForm(), peer.source(),
+                        failure.getMessage());
+            }
+        });
     }
 
     /*

@@ -150,4 +150,9 @@ public final class FakePeerNetwork implements PeerNetwork {
     public void rejectInbound(String requestId, String message) {
         throw new UnsupportedOperationException("no shell command rejects inbound requests yet");
     }
+
+    @Override
+    public org.p2pnet.api.discovery.OfferOutcome offer(org.p2pnet.api.discovery.DiscoveredPeer peer) {
+        throw new UnsupportedOperationException("the shell never offers discovered peers");
+    }
 }
