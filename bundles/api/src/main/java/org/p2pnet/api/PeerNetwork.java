@@ -11,6 +11,10 @@ import org.p2pnet.api.packet.Packet;
 /**
  * The node's peer network (P2PNet's PeerNetwork): known peers, active channels, connect,
  * disconnect and send. Provided by the core bundle as an OSGi service.
+ *
+ * <p>The stages returned here may complete on a network thread. Dependent actions that block
+ * (waiting on another stage, file or database I/O) belong in the {@code *Async} variants
+ * ({@code thenAcceptAsync(…, executor)}), or they stall every channel served by that thread.
  */
 @ProviderType
 public interface PeerNetwork {
