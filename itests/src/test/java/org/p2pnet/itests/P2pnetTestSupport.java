@@ -78,6 +78,9 @@ public abstract class P2pnetTestSupport {
             // a free port for this node's channels and its SSH console, so tests never collide
             editConfigurationFilePut("etc/org.p2pnet.core.cfg", "port", String.valueOf(freePort())),
             editConfigurationFilePut("etc/org.p2pnet.core.cfg", "networkName", "itest"),
+            // LAN discovery idle (tests connect explicitly) and, if started, confined to this host
+            editConfigurationFilePut("etc/org.p2pnet.discovery.lan.cfg", "enabled", "false"),
+            editConfigurationFilePut("etc/org.p2pnet.discovery.lan.cfg", "interfaces", "lo"),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort())),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshHost", "127.0.0.1"),
             systemProperty("p2pnet.node.tgz").value(new File(tgz).getAbsolutePath()),
