@@ -8,10 +8,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -183,8 +185,8 @@ public final class LanDiscoveryService implements LanDiscovery {
     private final LongAdder received = new LongAdder();
     private final LongAdder offered = new LongAdder();
     private final Map<DropReason, LongAdder> drops = new EnumMap<>(DropReason.class);
-    /** The reason of the last drop logged; a valid datagram ends the streak. Receiver thread only. */
-    private DropReason loggedStreak;
+    /** Drop reasons already logged since start (receiver thread only): each is logged once, then only counted. */
+    private final Set<DropReason> loggedDrops = EnumSet.noneOf(DropReason.class);
     private volatile long throttledUntil;
     private volatile boolean warnedNoPort;
 
@@ -263,7 +265,7 @@ public final class LanDiscoveryService implements LanDiscovery {
             // the receiver thread starts below, after these (Thread.start orders them before its reads)
             repliedPeers.clear();
             repliesBySource.clear();
-            loggedStreak = null;
+            loggedDrops.clear();
             int runNumber = RUNS.incrementAndGet();
             DiscoveryEndpoint endpoint;
             try {
@@ -426,14 +428,13 @@ public final class LanDiscoveryService implements LanDiscovery {
                 network.identity().networkName(), signer.peerId(), now, settings.timestampWindowMillis()));
         if (!verdict.isValid()) {
             drops.get(verdict.drop()).increment();
-            if (verdict.drop() != loggedStreak) {
-                loggedStreak = verdict.drop();
-                LOG.info("Dropped a LAN discovery datagram from {}: {} ({}); more like it are only counted",
-                        source, verdict.drop(), verdict.detail());
+            // hearing our own announcements is normal (broadcast and multicast loop back): count only
+            if (verdict.drop() != DropReason.OWN && loggedDrops.add(verdict.drop())) {
+                LOG.warn("Dropped a LAN discovery datagram from {}: {} ({}); further {} drops are only counted"
+                        + " (p2p:discovery)", source, verdict.drop(), verdict.detail(), verdict.drop());
             }
             return;
         }
-        loggedStreak = null;
         offered.increment();
         Announcement a = verdict.announcement();
         try {
