@@ -12,41 +12,85 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * A second p2pnet node in its own JVM, unpacked from the same distribution the test boots,
  * driven through its SSH console with {@code bin/client} in batch mode.
+ *
+ * <p>With a command prefix (see {@link #inNamespace}), {@code bin/karaf} and {@code bin/client}
+ * run through it, e.g. {@code ip netns exec NS}: the node then lives in that network namespace and
+ * is reachable only from inside it, so readiness is judged through its console alone.
  */
 final class ExternalNode implements AutoCloseable {
     private final Path home;
     private final int p2pPort;
     private final int sshPort;
+    private final List<String> commandPrefix;
     private Process process;
 
     ExternalNode(Path tgz, Path home, int p2pPort, int sshPort, String networkName) throws Exception {
+        this(tgz, home, p2pPort, sshPort, networkName, List.of());
+    }
+
+    /** A node whose {@code bin/karaf} and {@code bin/client} run through {@code commandPrefix} (empty: directly). */
+    ExternalNode(Path tgz, Path home, int p2pPort, int sshPort, String networkName, List<String> commandPrefix) throws Exception {
         this.home = home;
         this.p2pPort = p2pPort;
         this.sshPort = sshPort;
+        this.commandPrefix = List.copyOf(commandPrefix);
         Files.createDirectories(home);
         run(List.of("tar", "-xzf", tgz.toString(), "-C", home.toString(), "--strip-components=1"), Duration.ofSeconds(60));
         setCfg("etc/org.p2pnet.core.cfg", "port", String.valueOf(p2pPort));
         setCfg("etc/org.p2pnet.core.cfg", "networkName", networkName);
         setCfg("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(sshPort));
         setCfg("etc/org.apache.karaf.shell.cfg", "sshHost", "127.0.0.1");
+        if (this.commandPrefix.isEmpty()) {
+            // on the test host itself: LAN discovery idle (tests connect explicitly), and never off loopback
+            setCfg("etc/org.p2pnet.discovery.lan.cfg", "enabled", "false");
+            setCfg("etc/org.p2pnet.discovery.lan.cfg", "interfaces", "lo");
+        }
+    }
+
+    /** A node inside network namespace {@code namespace} (started and driven with {@code ipCommand netns exec namespace}). */
+    static ExternalNode inNamespace(String ipCommand, String namespace, Path tgz, Path home, int p2pPort, int sshPort,
+            String networkName) throws Exception {
+        return new ExternalNode(tgz, home, p2pPort, sshPort, networkName, List.of(ipCommand, "netns", "exec", namespace));
     }
 
     int p2pPort() {
         return p2pPort;
     }
 
+    Path home() {
+        return home;
+    }
+
+    /** Sets {@code key = value} in a {@code .cfg} file under the node's home (e.g. {@code etc/org.p2pnet.core.cfg}); before {@link #start()}. */
+    ExternalNode configure(String file, String key, String value) throws IOException {
+        setCfg(file, key, value);
+        return this;
+    }
+
+    private List<String> prefixed(String... command) {
+        List<String> all = new ArrayList<>(commandPrefix);
+        all.addAll(List.of(command));
+        return all;
+    }
+
     ExternalNode start() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+        ProcessBuilder pb = new ProcessBuilder(prefixed(home.resolve("bin/karaf").toString(), "server"))
             .directory(home.toFile())
             .redirectErrorStream(true)
             .redirectOutput(home.resolve("console.log").toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        // bin/karaf execs java instead of running it as a child, so destroy() signals Karaf itself
+        // (ip netns exec execs too); otherwise only the script dies and the JVM is left running
+        pb.environment().put("KARAF_EXEC", "exec");
         pb.environment().remove("KARAF_HOME");
         pb.environment().remove("KARAF_BASE");
         pb.environment().remove("KARAF_DATA");
@@ -58,6 +102,16 @@ final class ExternalNode implements AutoCloseable {
     /** Waits until the node listens on its p2p port and its console answers; on timeout, says what the node logged. */
     void awaitReady(Duration timeout) throws Exception {
         try {
+            if (!commandPrefix.isEmpty()) {
+                // the node's loopback is not ours: ask its console (run through the prefix) only
+                P2pnetTestSupport.waitFor("external node console in " + commandPrefix, timeout, () -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("external node exited with " + process.exitValue());
+                    }
+                    return exec("p2p:status").contains("Listening");
+                });
+                return;
+            }
             P2pnetTestSupport.waitFor("external node listening on " + p2pPort, timeout, () -> {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("external node exited with " + process.exitValue());
@@ -76,6 +130,12 @@ final class ExternalNode implements AutoCloseable {
         }
     }
 
+    /** The end of the node's console.log and karaf.log, for failure messages. */
+    String logs() {
+        return "--- " + home + "/console.log\n" + tail("console.log") + "\n--- " + home + "/data/log/karaf.log\n"
+            + tail("data/log/karaf.log");
+    }
+
     private String tail(String file) {
         try {
             List<String> lines = Files.readAllLines(home.resolve(file));
@@ -87,20 +147,26 @@ final class ExternalNode implements AutoCloseable {
 
     /** Runs one shell command on the node; returns its output. */
     String exec(String command) throws Exception {
-        List<String> cmd = List.of(home.resolve("bin/client").toString(), "-h", "127.0.0.1", "-a", String.valueOf(sshPort),
+        List<String> cmd = prefixed(home.resolve("bin/client").toString(), "-h", "127.0.0.1", "-a", String.valueOf(sshPort),
             "-u", "karaf", "-p", "karaf", "-r", "5", "-d", "1", "-b");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true);
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process p = pb.start();
-        try (OutputStream in = p.getOutputStream()) {
-            in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        // output to a file, so that a client that hangs cannot block us beyond the wait below
+        Path out = Files.createTempFile("p2pnet-client-", ".out");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile());
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            Process p = pb.start();
+            try (OutputStream in = p.getOutputStream()) {
+                in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new IOException("bin/client did not finish: " + command);
+            }
+            return Files.readString(out, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(out);
         }
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("bin/client did not finish: " + command);
-        }
-        return new String(out, StandardCharsets.UTF_8);
     }
 
     private void setCfg(String file, String key, String value) throws IOException {
@@ -119,14 +185,64 @@ final class ExternalNode implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() throws Exception {
-        if (process != null && process.isAlive()) {
-            process.destroy(); // SIGTERM: Karaf stops its bundles in order
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    /**
+     * Writes a thread dump of the node's JVM (jcmd Thread.print) to {@code threads-<n>.txt} in its home,
+     * for a node that hangs; returns the file, or null when there is no live process.
+     */
+    Path dumpThreads() {
+        if (process == null || !process.isAlive()) {
+            return null;
+        }
+        try {
+            Path to = Files.createTempFile(home, "threads-", ".txt");
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid()), "Thread.print").redirectErrorStream(true).redirectOutput(to.toFile()).start();
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+                jcmd.destroyForcibly();
+            }
+            return to;
+        } catch (IOException | InterruptedException e) {
+            return null;
+        }
+    }
+
+    /** Stops the node's process (SIGTERM, bounded wait, then SIGKILL); keeps its home. */
+    /**
+     * Stops the node's whole process tree: bin/karaf does not always exec its JVM, so signalling
+     * only the script could leave the Karaf JVM running on its own.
+     */
+    void stop() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().collect(Collectors.toList()));
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroy); // SIGTERM: Karaf stops its bundles in order
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (ProcessHandle p : tree) {
+            try {
+                p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException stillRunning) {
+                p.destroyForcibly();
+                try {
+                    p.onExit().get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    System.err.println("process " + p.pid() + " of the external node did not exit");
+                }
             }
         }
+    }
+
+    /** Kills the node's process at once (SIGKILL, bounded wait): for a node that hangs and would not stop in order. */
+    void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
         if (Files.exists(home)) {
             try (Stream<Path> walk = Files.walk(home)) {
                 walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
