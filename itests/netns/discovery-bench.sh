@@ -38,7 +38,8 @@ RUNS=10
 MODE=both
 OUT="$ROOT/benchmarks/lan-discovery.md"
 TGZ=""
-COMMAND_LINE="itests/netns/discovery-bench.sh$(printf ' %q' "$@")"
+COMMAND_LINE="itests/netns/discovery-bench.sh"
+[ $# -eq 0 ] || COMMAND_LINE+=$(printf ' %q' "$@")
 
 die() { echo "discovery-bench: $*" >&2; exit 1; }
 say() { echo "==> $*" >&2; }

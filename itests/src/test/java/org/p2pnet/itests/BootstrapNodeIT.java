@@ -28,7 +28,7 @@ public class BootstrapNodeIT {
         Path tgz = Path.of(System.getProperty("p2pnet.bootstrap.tgz"));
         node = new ExternalNode(tgz, Files.createTempDirectory("p2pnet-bootstrap-"), P2pnetTestSupport.freePort(),
             P2pnetTestSupport.freePort(), "itest");
-        node.start().awaitReady(Duration.ofSeconds(180));
+        node.startReady(Duration.ofSeconds(60));
 
         String status = node.exec("p2p:status");
         assertTrue(status, status.contains("Listening") && status.contains(":" + node.p2pPort()));

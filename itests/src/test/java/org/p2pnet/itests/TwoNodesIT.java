@@ -56,7 +56,7 @@ public class TwoNodesIT extends P2pnetTestSupport {
     public void twoNodesConnectExchangeMessagesAndPartWithAReasonBothSidesShow() throws Exception {
         Path home = Files.createTempDirectory("p2pnet-remote-");
         remote = new ExternalNode(Path.of(System.getProperty("p2pnet.node.tgz")), home, freePort(), freePort(), "itest");
-        remote.start().awaitReady(Duration.ofSeconds(180));
+        remote.startReady(Duration.ofSeconds(60));
         PeerId remoteId = PeerId.parse(json(remote.exec("p2p:identity --json")).path("peerId").asText());
         PeerId localId = network.identity().peerId();
 
