@@ -24,7 +24,7 @@ import org.p2pnet.api.packet.Packet;
  * A {@link PeerNetwork} for packet handler tests: records the identities and disconnects a handler
  * reports to the core; any other call throws, since a handler has no business making it.
  */
-public final class RecordingPeerNetwork implements PeerNetwork {
+public class RecordingPeerNetwork implements PeerNetwork {
     /** One report: the channel it came in on and the packet it reported. */
     public record Recorded(PeerChannel channel, Packet packet) {
     }
