@@ -1,14 +1,15 @@
 package org.p2pnet.core.internal;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
-/** Waits for conditions with a timeout; never a fixed sleep. */
+import org.p2pnet.testing.Conditions;
+
+/** Waits for stages and conditions with a timeout; never a fixed sleep. */
 final class Await {
     static final long TIMEOUT_MS = 10_000;
 
@@ -16,18 +17,7 @@ final class Await {
     }
 
     static void until(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out waiting until " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting until " + what);
-            }
-        }
+        Conditions.await(what, Duration.ofMillis(TIMEOUT_MS), condition);
     }
 
     static <T> T result(CompletionStage<T> stage) {
