@@ -83,10 +83,10 @@ final class DiscoveryEndpoint implements AutoCloseable {
                 .filter(l -> l.multicast() && l.hasV4()).toList();
         List<LocalInterfaces.Local> v6Multicast = interfaces.all().stream()
                 .filter(l -> l.multicast() && l.hasV6() && !l.loopback()).toList();
-        boolean useV6 = settings.multicastEnabled() && !v6Multicast.isEmpty();
+        boolean useV6 = settings.multicastEnabled() && settings.groupV6() != null && !v6Multicast.isEmpty();
         for (int port : settings.ports()) {
             DatagramChannel v4 = listener(StandardProtocolFamily.INET, new InetSocketAddress("0.0.0.0", port));
-            if (settings.multicastEnabled()) {
+            if (settings.multicastEnabled() && settings.groupV4() != null) {
                 joinAll(v4, settings.groupV4(), v4Multicast, port);
             }
             if (useV6) {

@@ -19,14 +19,21 @@ record DiscoverySettings(List<Integer> ports, Inet4Address groupV4, Inet6Address
 
     static DiscoverySettings from(LanDiscoveryService.Config config) {
         List<Integer> ports = ports(config.ports());
-        Inet4Address v4 = group(config.multicastGroupV4(), "multicastGroupV4", Inet4Address.class);
-        if (!v4.isMCSiteLocal() && !v4.isMCOrgLocal()) {
+        // an empty group leaves that family out of multicast (the other still works)
+        Inet4Address v4 = blank(config.multicastGroupV4()) ? null
+                : group(config.multicastGroupV4(), "multicastGroupV4", Inet4Address.class);
+        if (v4 != null && !v4.isMCSiteLocal() && !v4.isMCOrgLocal()) {
             throw invalid("multicastGroupV4", config.multicastGroupV4(),
                     "must be a site-local (239.255.0.0/16) or organization-local (239.192.0.0/14) group");
         }
-        Inet6Address v6 = group(config.multicastGroupV6(), "multicastGroupV6", Inet6Address.class);
-        if (!v6.isMCLinkLocal()) {
+        Inet6Address v6 = blank(config.multicastGroupV6()) ? null
+                : group(config.multicastGroupV6(), "multicastGroupV6", Inet6Address.class);
+        if (v6 != null && !v6.isMCLinkLocal()) {
             throw invalid("multicastGroupV6", config.multicastGroupV6(), "must be a link-local group (ff02::/16)");
+        }
+        if (config.multicastEnabled() && v4 == null && v6 == null) {
+            throw invalid("multicastGroupV4", "", "and multicastGroupV6 are both empty while multicastEnabled = true:"
+                    + " no group to send to (set a group, or multicastEnabled = false)");
         }
         long min = config.minIntervalMs();
         long max = config.maxIntervalMs();
@@ -107,6 +114,10 @@ record DiscoverySettings(List<Integer> ports, Inet4Address groupV4, Inet6Address
             throw invalid("ports", text, "more than " + MAX_PORTS + " ports");
         }
         return List.copyOf(ports);
+    }
+
+    private static boolean blank(String text) {
+        return text == null || text.isBlank();
     }
 
     private static <A extends InetAddress> A group(String text, String key, Class<A> family) {

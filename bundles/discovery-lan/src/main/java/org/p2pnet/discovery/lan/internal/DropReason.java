@@ -5,6 +5,11 @@ package org.p2pnet.discovery.lan.internal;
  * counted and shown by {@code p2p:discovery}; none is ever thrown.
  */
 enum DropReason {
+    /**
+     * From a source outside every interface in use (their subnets, or for IPv6 link-local their
+     * links): it arrived on an interface left out by {@code interfaces}. Checked first; not answered.
+     */
+    FOREIGN_INTERFACE,
     /** More than {@link AnnouncementCodec#MAX_DATAGRAM_SIZE} bytes; checked before any parsing. */
     OVERSIZED,
     /** Not one JSON object, a field missing, of the wrong type or out of its limits. */

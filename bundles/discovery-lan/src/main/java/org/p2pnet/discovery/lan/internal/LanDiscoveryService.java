@@ -85,11 +85,12 @@ public final class LanDiscoveryService implements LanDiscovery {
 
         @AttributeDefinition(name = "IPv4 multicast group",
                 description = "Site-local (239.255.0.0/16) or organization-local (239.192.0.0/14) group joined on"
-                        + " every multicast-capable interface.")
+                        + " every multicast-capable interface; empty: no IPv4 group.")
         String multicastGroupV4() default "239.255.77.77";
 
         @AttributeDefinition(name = "IPv6 multicast group",
-                description = "Link-local group (ff02::/16) joined on every interface with IPv6 and multicast.")
+                description = "Link-local group (ff02::/16) joined on every interface with IPv6 and multicast;"
+                        + " empty: no IPv6 group.")
         String multicastGroupV6() default "ff02::7770";
 
         @AttributeDefinition(name = "Broadcast",
@@ -355,7 +356,7 @@ public final class LanDiscoveryService implements LanDiscovery {
                 }
             }
             if (settings.multicastEnabled() && l.multicast()) {
-                if (l.hasV4()) {
+                if (l.hasV4() && settings.groupV4() != null) {
                     delivered += trySend(() -> current.endpoint.sendToGroup(datagram,
                             new InetSocketAddress(settings.groupV4(), port), l), settings.groupV4() + " on " + l.name());
                 }
@@ -423,16 +424,17 @@ public final class LanDiscoveryService implements LanDiscovery {
      */
     void received(byte[] data, int length, InetSocketAddress source) {
         received.increment();
+        Run current = run;
+        if (current != null && !current.interfaces.reaches(source.getAddress())) {
+            drop(DropReason.FOREIGN_INTERFACE, source, "not from the subnet or link of an interface in use "
+                    + current.interfaces.all().stream().map(LocalInterfaces.Local::name).toList());
+            return;
+        }
         long now = clock.millis();
         Verdict verdict = codec.decode(data, length, new AnnouncementCodec.Expectations(
                 network.identity().networkName(), signer.peerId(), now, settings.timestampWindowMillis()));
         if (!verdict.isValid()) {
-            drops.get(verdict.drop()).increment();
-            // hearing our own announcements is normal (broadcast and multicast loop back): count only
-            if (verdict.drop() != DropReason.OWN && loggedDrops.add(verdict.drop())) {
-                LOG.warn("Dropped a LAN discovery datagram from {}: {} ({}); further {} drops are only counted"
-                        + " (p2p:discovery)", source, verdict.drop(), verdict.detail(), verdict.drop());
-            }
+            drop(verdict.drop(), source, verdict.detail());
             return;
         }
         offered.increment();
@@ -448,6 +450,21 @@ public final class LanDiscoveryService implements LanDiscovery {
         }
         if (!a.reply()) {
             replyIfDue(a.peerId(), source, now);
+        }
+    }
+
+    /** Whether this run has answered an announcement of {@code peer} directly (for tests). */
+    boolean hasReplied(PeerId peer) {
+        return repliedPeers.containsKey(peer);
+    }
+
+    /** Counts a drop; logs the first of each reason per start, except OWN. */
+    private void drop(DropReason reason, InetSocketAddress source, String detail) {
+        drops.get(reason).increment();
+        // hearing our own announcements is normal (broadcast and multicast loop back): count only
+        if (reason != DropReason.OWN && loggedDrops.add(reason)) {
+            LOG.warn("Dropped a LAN discovery datagram from {}: {} ({}); further {} drops are only counted"
+                    + " (p2p:discovery)", source, reason, detail, reason);
         }
     }
 

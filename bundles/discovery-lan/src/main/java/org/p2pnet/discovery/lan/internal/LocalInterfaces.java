@@ -23,9 +23,47 @@ final class LocalInterfaces {
     /** Bound on what is scanned, whatever the host has. */
     private static final int MAX_INTERFACES = 64;
 
-    /** One usable interface. */
-    record Local(NetworkInterface nif, String name, boolean loopback, boolean multicast, List<InetAddress> v4,
-                 List<InetAddress> v6, List<InetAddress> broadcasts) {
+    /** An address of an interface with its network prefix length: the subnet the interface is on. */
+    record Subnet(InetAddress address, int prefixLength) {
+        boolean contains(InetAddress other) {
+            byte[] a = address.getAddress();
+            byte[] b = other.getAddress();
+            if (a.length != b.length) {
+                return false;
+            }
+            int bits = Math.min(Math.max(prefixLength, 0), a.length * 8);
+            for (int i = 0; i < bits; i++) {
+                int mask = 0x80 >>> (i % 8);
+                if ((a[i / 8] & mask) != (b[i / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** One usable interface; {@code index} is the operating system's (IPv6 scope id), 0 when unknown. */
+    record Local(NetworkInterface nif, String name, int index, boolean loopback, boolean multicast, List<InetAddress> v4,
+                 List<InetAddress> v6, List<InetAddress> broadcasts, List<Subnet> subnets) {
+        Local {
+            v4 = List.copyOf(v4);
+            v6 = List.copyOf(v6);
+            broadcasts = List.copyOf(broadcasts);
+            subnets = List.copyOf(subnets);
+        }
+
+        /** Whether a datagram from {@code source} can have come over this interface: from its subnet, or its link. */
+        boolean reaches(InetAddress source) {
+            if (source instanceof Inet6Address six && six.isLinkLocalAddress()) {
+                // fe80::/10 is on every link: the scope id says which one
+                return six.getScopeId() == 0 || index == 0 || six.getScopeId() == index;
+            }
+            if (loopback && source.isLoopbackAddress()) {
+                return true;
+            }
+            return subnets.stream().anyMatch(subnet -> subnet.contains(source));
+        }
+
         boolean hasV4() {
             return !v4.isEmpty();
         }
@@ -60,8 +98,12 @@ final class LocalInterfaces {
             List<InetAddress> v4 = new ArrayList<>();
             List<InetAddress> v6 = new ArrayList<>();
             List<InetAddress> broadcasts = new ArrayList<>();
+            List<Subnet> subnets = new ArrayList<>();
             for (InterfaceAddress ia : nif.getInterfaceAddresses()) {
                 InetAddress address = ia.getAddress();
+                if (address != null) {
+                    subnets.add(new Subnet(address, ia.getNetworkPrefixLength()));
+                }
                 if (address instanceof Inet4Address) {
                     v4.add(address);
                     if (ia.getBroadcast() != null) {
@@ -74,7 +116,8 @@ final class LocalInterfaces {
                 }
             }
             if (!v4.isEmpty() || !v6.isEmpty()) {
-                found.add(new Local(nif, nif.getName(), nif.isLoopback(), multicast, v4, v6, broadcasts.stream().distinct().toList()));
+                found.add(new Local(nif, nif.getName(), Math.max(nif.getIndex(), 0), nif.isLoopback(), multicast, v4, v6,
+                        broadcasts.stream().distinct().toList(), subnets));
             }
         }
         found.sort(Comparator.comparingInt(LocalInterfaces::rank).thenComparing(Local::name));
@@ -106,6 +149,16 @@ final class LocalInterfaces {
 
     List<Local> all() {
         return interfaces;
+    }
+
+    /**
+     * Whether a datagram from {@code source} came from a link discovery uses: the subnet of one of
+     * these interfaces (or, for an IPv6 link-local source, that interface's link). Listeners are bound
+     * to the wildcard address, so without this a datagram arriving on an interface left out by
+     * {@code interfaces} would be offered and answered there.
+     */
+    boolean reaches(InetAddress source) {
+        return source != null && interfaces.stream().anyMatch(l -> l.reaches(source));
     }
 
     /**

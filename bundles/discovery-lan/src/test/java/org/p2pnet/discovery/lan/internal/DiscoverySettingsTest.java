@@ -1,6 +1,7 @@
 package org.p2pnet.discovery.lan.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +47,21 @@ class DiscoverySettingsTest {
         assertProblem(Map.of("rotateIntervalMs", 10L), "rotateIntervalMs = '10' must be 1000-86400000");
         assertProblem(Map.of("timestampWindowSeconds", 0), "timestampWindowSeconds = '0' must be 1-86400");
         assertProblem(Map.of("broadcastEnabled", false, "multicastEnabled", false), "nothing could be sent");
+    }
+
+    @Test
+    void anEmptyGroupLeavesThatFamilyOutButNotBoth() {
+        DiscoverySettings v6Only = Configs.settings(Map.of("multicastGroupV4", " "));
+        assertEquals(null, v6Only.groupV4());
+        assertTrue(v6Only.groupV6().isMCLinkLocal());
+        DiscoverySettings v4Only = Configs.settings(Map.of("multicastGroupV6", ""));
+        assertEquals("239.255.77.77", v4Only.groupV4().getHostAddress());
+        assertEquals(null, v4Only.groupV6());
+        // no group is fine while multicast is off
+        assertFalse(Configs.settings(Map.of("multicastGroupV4", "", "multicastGroupV6", "", "multicastEnabled", false))
+                .multicastEnabled());
+        assertProblem(Map.of("multicastGroupV4", "", "multicastGroupV6", ""),
+                "multicastGroupV4 = '' and multicastGroupV6 are both empty while multicastEnabled = true");
     }
 
     private static void assertProblem(Map<String, Object> values, String expected) {

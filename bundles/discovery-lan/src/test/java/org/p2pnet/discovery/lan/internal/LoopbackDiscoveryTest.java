@@ -26,8 +26,8 @@ import org.p2pnet.testing.Conditions;
 
 /**
  * Two discovery services on this host, on high random designated ports (so a real node on
- * 8001-8003 is not disturbed): they find each other through broadcast on loopback and the LAN
- * interfaces, and multicast where the host has it.
+ * 8001-8003 is not disturbed): they find each other through broadcast on loopback, the only
+ * interface tests use ({@link Configs}), so no datagram leaves the host.
  */
 class LoopbackDiscoveryTest {
     private static final Duration QUICKLY = Duration.ofSeconds(3);
@@ -166,6 +166,32 @@ class LoopbackDiscoveryTest {
         assertTrue(status.interfaces().get(0).primary());
         assertTrue(status.interfaces().stream().anyMatch(i -> i.name().equals("lo")), "loopback included by default");
         assertTrue(status.interval().toMillis() >= 800 && status.interval().toMillis() <= 1200 * 3, status.interval().toString());
+    }
+
+    @Test
+    void aDatagramFromAnInterfaceNotInUseIsDroppedAndNotAnswered() throws Exception {
+        List<Integer> ports = freePorts(1);
+        FakeNetwork network = network(17001);
+        LanDiscoveryService node = node(network, ports); // interfaces = lo
+        node.start();
+        Conditions.await("the first announcement sent", QUICKLY, () -> node.status().sent() > 0);
+        KeySigner peer = new KeySigner();
+        byte[] valid = new AnnouncementCodec().encode(new Announcement(AnnouncementCodec.VERSION, "p2pnet", peer.peerId(),
+                peer.publicKey(), 17002, List.of("192.0.2.9"), System.currentTimeMillis(), false), peer);
+
+        // as if it had come in over another interface's link (one this host does not even have, so
+        // that nothing could leave the host were it answered)
+        InetSocketAddress elsewhere = new InetSocketAddress(
+                java.net.Inet6Address.getByAddress(null, java.net.InetAddress.getByName("fe80::9").getAddress(), 999), 40000);
+        node.received(valid, valid.length, elsewhere);
+
+        assertEquals(1, node.status().drops().get("FOREIGN_INTERFACE"));
+        assertTrue(network.offers.isEmpty(), "not offered: " + network.offers);
+        assertFalse(node.hasReplied(peer.peerId()), "not answered");
+        // the same datagram over loopback is offered
+        node.received(valid, valid.length, new InetSocketAddress("127.0.0.1", 40000));
+        assertTrue(network.offered(peer.peerId()));
+        assertTrue(node.hasReplied(peer.peerId()), "answered over loopback");
     }
 
     @Test
