@@ -154,6 +154,15 @@ final class ExternalNode implements AutoCloseable {
      */
     ExternalNode startReady(Duration bootTimeout) throws Exception {
         start();
+        awaitReadyRestartingOnce(bootTimeout);
+        return this;
+    }
+
+    /**
+     * After {@link #start()}: waits until the node is ready; one that is not within {@code bootTimeout}
+     * is thread-dumped, killed and started once more (see {@link #startReady}).
+     */
+    void awaitReadyRestartingOnce(Duration bootTimeout) throws Exception {
         try {
             awaitReady(bootTimeout);
         } catch (AssertionError hung) {
@@ -163,7 +172,6 @@ final class ExternalNode implements AutoCloseable {
             start();
             awaitReady(bootTimeout.multipliedBy(2));
         }
-        return this;
     }
 
     /** Runs one shell command on the node; returns its output. */

@@ -34,8 +34,7 @@ import org.junit.rules.TestName;
 import org.junit.rules.TestRule;
 import org.junit.runners.model.Statement;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.p2pnet.itests.NodeViews.Channel;
 
 /**
  * Three p2pnet nodes on three "hosts": network namespaces p2pnet-ns1..3 on a private LAN
@@ -68,7 +67,6 @@ public class LanNamespacesIT {
      * bound was met is judged by the channel's own {@code openedAt}, not by when a poll saw it.
      */
     private static final Duration POLL_ALLOWANCE = Duration.ofSeconds(20);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path lan;
     private static String ip;
@@ -186,15 +184,15 @@ public class LanNamespacesIT {
         for (int i = 1; i <= HOSTS; i++) {
             int self = i;
             P2pnetTestSupport.waitFor("node " + i + " holds channels to both others", Duration.ofSeconds(15),
-                () -> channels(node(self)).keySet().containsAll(othersOf(self, ids)));
+                () -> NodeViews.channels(node(self)).keySet().containsAll(othersOf(self, ids)));
         }
         // the channels crossed the namespaced LAN: node 2 sees node 1's connection from 10.213.77.11
-        Map<String, Channel> atNode2 = channels(node(2));
+        Map<String, Channel> atNode2 = NodeViews.channels(node(2));
         Channel fromNode1 = atNode2.get(ids.get(0));
-        assertTrue("node 2's channel from node 1: " + fromNode1, fromNode1.remoteAddress.startsWith(hostIp(1) + ":"));
-        assertEquals("INBOUND", fromNode1.direction);
+        assertTrue("node 2's channel from node 1: " + fromNode1, fromNode1.remoteAddress().startsWith(hostIp(1) + ":"));
+        assertEquals("INBOUND", fromNode1.direction());
         for (int i = 1; i <= HOSTS; i++) {
-            System.out.println("node " + i + " (" + hostIp(i) + ") channels: " + channels(node(i)).values());
+            System.out.println("node " + i + " (" + hostIp(i) + ") channels: " + NodeViews.channels(node(i)).values());
         }
     }
 
@@ -208,6 +206,18 @@ public class LanNamespacesIT {
     @Test
     public void multicastOnlyDiscoveryConnectsEveryNodeWithinFiveSeconds() throws Exception {
         discoveryScenario("B (multicast only)", Map.of("broadcastEnabled", "false", "multicastEnabled", "true"));
+    }
+
+    /**
+     * Scenario C: multicast over IPv6 only (no broadcast, no IPv4 group): announcements can only travel
+     * through the IPv6 link-local group, so this is where its delivery is shown.
+     */
+    @Test
+    public void ipv6MulticastOnlyDiscoveryConnectsEveryNodeWithinFiveSeconds() throws Exception {
+        discoveryScenario("C (IPv6 multicast only)",
+            Map.of("broadcastEnabled", "false", "multicastEnabled", "true", "multicastGroupV4", ""));
+        String groups = String.valueOf(NodeViews.discovery(node(1)).get("groups"));
+        assertTrue("ns1 joined only the IPv6 group: " + groups, groups.contains("[ff02:") && !groups.contains("239."));
     }
 
     private void discoveryScenario(String scenario, Map<String, String> discoveryConfig) throws Exception {
@@ -248,7 +258,7 @@ public class LanNamespacesIT {
             List<String> others = othersOf(i, ids);
             long distinct = others.stream().filter(s.channels::containsKey).count();
             Instant opened = distinct == others.size()
-                ? others.stream().map(id -> s.channels.get(id).openedAt).max(Instant::compareTo).orElseThrow()
+                ? others.stream().map(id -> s.channels.get(id).openedAt()).max(Instant::compareTo).orElseThrow()
                 : null;
             Long openedMs = opened == null ? null : Duration.between(allAnswered, opened).toMillis();
             boolean within = openedMs != null && openedMs <= DISCOVERY_BOUND.toMillis();
@@ -289,7 +299,7 @@ public class LanNamespacesIT {
         Map<String, Channel> last = Map.of();
         for (int attempt = 0; attempt < 500 && Instant.now().isBefore(deadline); attempt++) {
             try {
-                last = channels(node(self));
+                last = NodeViews.channels(node(self));
             } catch (IOException notNow) {
                 // a client that failed once: try again until the deadline
             }
@@ -371,8 +381,7 @@ public class LanNamespacesIT {
     private List<String> peerIds() throws Exception {
         List<String> ids = new ArrayList<>();
         for (ExternalNode node : nodes) {
-            String out = node.exec("p2p:identity --json");
-            ids.add(json(out, '{', '}').get("peerId").asText());
+            ids.add(NodeViews.peerId(node));
         }
         return ids;
     }
@@ -389,39 +398,11 @@ public class LanNamespacesIT {
             out.contains("connected to " + ids.get(to - 1)));
     }
 
-    private record Channel(String peerId, String remoteAddress, String direction, Instant openedAt) {
-        @Override
-        public String toString() {
-            return peerId.substring(0, 12) + " " + direction + " " + remoteAddress + " opened " + openedAt;
-        }
-    }
-
-    /** The node's open channels by distinct peer id ({@code p2p:channels --json}). */
-    private static Map<String, Channel> channels(ExternalNode node) throws Exception {
-        String out = node.exec("p2p:channels --json");
-        JsonNode array = json(out, '[', ']');
-        Map<String, Channel> byPeer = new LinkedHashMap<>();
-        for (JsonNode c : array) {
-            byPeer.put(c.get("peerId").asText(), new Channel(c.get("peerId").asText(), c.get("remoteAddress").asText(),
-                c.get("direction").asText(), Instant.parse(c.get("openedAt").asText())));
-        }
-        return byPeer;
-    }
-
-    private static JsonNode json(String out, char open, char close) throws IOException {
-        int start = out.indexOf(open);
-        int end = out.lastIndexOf(close);
-        if (start < 0 || end < start) {
-            throw new IOException("no JSON in: " + out);
-        }
-        return JSON.readTree(out.substring(start, end + 1));
-    }
-
     private String channelsOfAll() {
         StringBuilder b = new StringBuilder();
         for (int i = 1; i <= nodes.size(); i++) {
             try {
-                b.append("ns").append(i).append(" channels: ").append(channels(node(i)).values()).append('\n');
+                b.append("ns").append(i).append(" channels: ").append(NodeViews.channels(node(i)).values()).append('\n');
             } catch (Exception e) {
                 b.append("ns").append(i).append(" channels: ").append(e).append('\n');
             }
