@@ -68,6 +68,14 @@ public interface PeerNetwork {
     /** Records how a peer ended a channel. The disconnect handler calls this for each DISCONNECT. */
     void recordDisconnect(PeerChannel channel, org.p2pnet.api.packet.DisconnectPacket disconnect);
 
+    /**
+     * How many peers this node tries to hold channels with (PID {@code org.p2pnet.core} key
+     * {@code minPeers}): the join protocol and peer exchange keep connecting while it holds fewer.
+     */
+    default int minPeers() {
+        return 3;
+    }
+
     /** Dispatch state per packet type. */
     List<HandlerInfo> handlers();
 

@@ -5,7 +5,7 @@
  * with the reason, so a decoded packet is always a valid one.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.p2pnet.api.packet;
 
 import org.osgi.annotation.bundle.Export;
