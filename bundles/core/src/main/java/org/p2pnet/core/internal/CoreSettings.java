@@ -14,7 +14,7 @@ record CoreSettings(int port, String bindAddress, String networkName, boolean ac
                     int maxInboundChannels, int maxOutboundChannels, Duration handshakeTimeout,
                     Duration idleTimeout, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
                     long writeBufferLimit, int pendingBufferCapacity, Duration pendingBufferMaxWait,
-                    long pendingBufferMaxBytes, Path storageDir) {
+                    long pendingBufferMaxBytes, Path storageDir, int minPeers) {
 
     static final int MIN_FRAME_SIZE = 64;
     static final int MAX_FRAME_SIZE = 256 * 1024 * 1024;
@@ -24,6 +24,8 @@ record CoreSettings(int port, String bindAddress, String networkName, boolean ac
     static final int MAX_IDLE_MINUTES = 525_600;
     static final int MAX_PENDING_CAPACITY = 1_000_000;
     static final int MAX_PENDING_WAIT_SECONDS = 3600;
+    /** Largest minPeers: a node aims for a handful of peers; 64 is also the most one PEER_GROUP request asks for. */
+    static final int MAX_MIN_PEERS = 64;
 
     /** Karaf's data directory, where the node key lives by default. */
     static final String KARAF_DATA = "karaf.data";
@@ -60,9 +62,10 @@ record CoreSettings(int port, String bindAddress, String networkName, boolean ac
             throw new InvalidConfigurationException("pendingBufferMaxBytes", maxBytes, "must be larger than 0");
         }
         Path storage = storageDir(c.storageDir());
+        int minPeers = range("minPeers", c.minPeers(), 1, MAX_MIN_PEERS);
         return new CoreSettings(port, bindAddress, networkName, c.acceptInbound(), maxFrameSize, maxIn, maxOut,
                 Duration.ofSeconds(handshake), Duration.ofMinutes(idle), low, high, limit, capacity,
-                Duration.ofSeconds(wait), maxBytes, storage);
+                Duration.ofSeconds(wait), maxBytes, storage, minPeers);
     }
 
     /** What the transport reads through {@code ChannelHost.settings()}. */

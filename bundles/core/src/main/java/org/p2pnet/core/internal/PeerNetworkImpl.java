@@ -188,6 +188,11 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
                 description = "Where the node key is kept. Empty = ${karaf.data}/p2pnet, or ./data/p2pnet"
                         + " outside Karaf. Read at start only.")
         String storageDir() default "";
+
+        @AttributeDefinition(name = "Minimum peers", min = "1", max = "64",
+                description = "How many peers the node tries to hold channels with (1-64): the join protocol"
+                        + " and peer exchange keep connecting while it holds fewer. Applies immediately.")
+        int minPeers() default 3;
     }
 
     /**
@@ -200,6 +205,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     }
 
     private final NodeKey key;
+    private final FastEd25519 fastSigner;
     /** Dials started from discovery offers, and their recent failures. */
     private final DiscoveryOffers offers = new DiscoveryOffers(DISCOVERY_BACKOFF);
     private final String publicKeyBase64;
@@ -251,6 +257,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     PeerNetworkImpl(Config config, String agent) {
         this.settings = CoreSettings.from(config);
         this.key = NodeKeyStore.loadOrCreate(settings.storageDir());
+        this.fastSigner = new FastEd25519(key.keyPair().getPrivate());
         this.publicKeyBase64 = Base64.getEncoder().encodeToString(key.publicKey().getEncoded());
         this.agent = agent;
         this.dispatcher = new Dispatcher(settings.pendingBufferCapacity(), settings.pendingBufferMaxWait(),
@@ -774,6 +781,11 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     }
 
     @Override
+    public int minPeers() {
+        return settings.minPeers();
+    }
+
+    @Override
     public Collection<PeerChannel> trustedChannels() {
         return activeChannels().stream().filter(c -> c.trustLevel() == TrustLevel.ENHANCED).toList();
     }
@@ -1060,14 +1072,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
 
     @Override
     public byte[] sign(byte[] data) {
-        try {
-            java.security.Signature s = java.security.Signature.getInstance(NodeSigner.ALGORITHM);
-            s.initSign(key.keyPair().getPrivate());
-            s.update(data);
-            return s.sign();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign with the node key: " + e.getMessage(), e);
-        }
+        return fastSigner.sign(data);
     }
 
     // ---------------------------------------------------------------- discovery

@@ -39,6 +39,7 @@ class ConfigurationTest extends NodeTestSupport {
         assertEquals(Duration.ofSeconds(30), s.pendingBufferMaxWait());
         assertEquals(64L * 1024 * 1024, s.pendingBufferMaxBytes());
         assertEquals(dir.toAbsolutePath().normalize(), s.storageDir());
+        assertEquals(3, s.minPeers());
         assertEquals(Duration.ZERO, CoreSettings.from(TestConfigs.config(dir, "idleTimeoutMinutes", 0)).idleTimeout());
     }
 
@@ -90,7 +91,9 @@ class ConfigurationTest extends NodeTestSupport {
                 Arguments.of("pendingBufferMaxWaitSeconds", 0, "0"),
                 Arguments.of("pendingBufferMaxBytes", 0L, "0"),
                 Arguments.of("pendingBufferMaxBytes", -1L, "-1"),
-                Arguments.of("storageDir", "bad\u0000path", "'bad\u0000path'"));
+                Arguments.of("storageDir", "bad\u0000path", "'bad\u0000path'"),
+                Arguments.of("minPeers", 0, "0"),
+                Arguments.of("minPeers", 65, "65"));
     }
 
     @ParameterizedTest(name = "{0} = {2}")
@@ -117,6 +120,22 @@ class ConfigurationTest extends NodeTestSupport {
         assertEquals("other", node.network.identity().networkName());
         assertEquals("other", node.host().localIdentity().networkName());
         assertEquals(1, node.network.status().rejectedConfigurations());
+    }
+
+    @Test
+    void minPeersIsTheConfiguredValueAndChangesLive() {
+        assertEquals(1, CoreSettings.from(TestConfigs.config(dir, "minPeers", 1)).minPeers());
+        assertEquals(64, CoreSettings.from(TestConfigs.config(dir, "minPeers", 64)).minPeers());
+        node = TestNode.start(dir, "minPeers", 5);
+        assertEquals(5, node.network.minPeers());
+
+        node.network.modified(TestConfigs.config(dir, "minPeers", 8));
+        assertEquals(8, node.network.minPeers());
+
+        node.network.modified(TestConfigs.config(dir, "minPeers", 0));
+        assertEquals(8, node.network.minPeers(), "an invalid value leaves the one in force");
+        assertEquals(1, node.network.status().rejectedConfigurations());
+        assertEquals(0, node.transport.reconfigures.get(), "minPeers does not touch the listener");
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.p2pnet.channel.tcp.internal;
 
 import java.io.IOException;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -20,8 +21,10 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -94,6 +97,7 @@ final class PacketJson {
                 .addMixIn(MessagePacket.class, MessageMixin.class)
                 .addMixIn(DataPacket.class, DataMixin.class)
                 .addMixIn(BroadcastPacket.class, BroadcastMixin.class)
+                .addMixIn(PeerGroupPacket.class, PeerGroupMixin.class)
                 .addMixIn(PeerGroupPacket.Entry.class, PeerEntryMixin.class)
                 .build();
     }
@@ -278,6 +282,51 @@ final class PacketJson {
 
         @JsonProperty(required = true)
         abstract int hopLimit();
+    }
+
+    /**
+     * {@code want} is optional: absent reads as 0 (no request) and 0 is not written, so a plain list
+     * of peers is the same JSON as before the field existed. {@code isRequest()} is not a field.
+     */
+    abstract static class PeerGroupMixin {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+        @JsonDeserialize(using = AbsentIntIsZero.class)
+        abstract int want();
+
+        @JsonIgnore
+        abstract boolean isRequest();
+    }
+
+    /**
+     * An optional {@code int} field: absent reads as 0. A present value follows the same rules as
+     * every other integer (no strings, no fractions, within int range); {@code null} is still refused.
+     */
+    static final class AbsentIntIsZero extends StdDeserializer<Integer> {
+        private static final long serialVersionUID = 1L;
+
+        AbsentIntIsZero() {
+            super(Integer.TYPE);
+        }
+
+        @Override
+        public Integer deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            return _parseIntPrimitive(p, ctxt);
+        }
+
+        @Override
+        public Object getAbsentValue(DeserializationContext ctxt) {
+            return 0;
+        }
+
+        @Override
+        public Integer getNullValue(DeserializationContext ctxt) throws JsonMappingException {
+            return ctxt.reportInputMismatch(this, "null is not a number (leave the field out for 0)");
+        }
+
+        @Override
+        public LogicalType logicalType() {
+            return LogicalType.Integer;
+        }
     }
 
     abstract static class PeerEntryMixin {

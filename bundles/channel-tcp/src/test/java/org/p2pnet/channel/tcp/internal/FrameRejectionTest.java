@@ -192,6 +192,21 @@ class FrameRejectionTest {
     }
 
     @Test
+    void aPeerGroupWantOutsideItsRangeOrNotAnIntegerIsMalformedAndNamed() throws Exception {
+        assertEquals("PEER_GROUP: want must be 0-64, got 65",
+                rejected(Frames.frame("PEER_GROUP", "{\"peers\":[],\"want\":65}"), DisconnectReason.MALFORMED_PACKET));
+        assertEquals("PEER_GROUP: want must be 0-64, got -1",
+                rejected(Frames.frame("PEER_GROUP", "{\"peers\":[],\"want\":-1}"), DisconnectReason.MALFORMED_PACKET));
+        assertEquals("PEER_GROUP: want: null is not a number (leave the field out for 0)",
+                rejected(Frames.frame("PEER_GROUP", "{\"peers\":[],\"want\":null}"), DisconnectReason.MALFORMED_PACKET));
+        for (String notAnInteger : new String[] {"\"16\"", "16.0", "true", "99999999999", "[16]"}) {
+            String detail = rejected(Frames.frame("PEER_GROUP", "{\"peers\":[],\"want\":" + notAnInteger + "}"),
+                    DisconnectReason.MALFORMED_PACKET);
+            assertTrue(detail.startsWith("PEER_GROUP: want: "), notAnInteger + ": " + detail);
+        }
+    }
+
+    @Test
     void metadataThatIsNotAnObjectIsMalformed() throws Exception {
         rejected(Frames.frame("MESSAGE", "null"), DisconnectReason.MALFORMED_PACKET);
         rejected(Frames.frame("MESSAGE", "[]"), DisconnectReason.MALFORMED_PACKET);

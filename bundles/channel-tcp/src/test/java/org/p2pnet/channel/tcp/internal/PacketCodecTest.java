@@ -20,6 +20,7 @@ import org.p2pnet.api.packet.DisconnectPacket;
 import org.p2pnet.api.packet.IdentityPacket;
 import org.p2pnet.api.packet.MessagePacket;
 import org.p2pnet.api.packet.Packet;
+import org.p2pnet.api.packet.PeerGroupPacket;
 import org.p2pnet.api.packet.RawPacket;
 
 @ExtendWith(LeakCheck.class)
@@ -131,15 +132,43 @@ class PacketCodecTest {
 
     @Test
     void metadataIsTheJsonOfTheRecordComponentsAndNeverTheBody() {
-        ByteBuf frame = codec.encode(Samples.data(), ByteBufAllocator.DEFAULT);
+        Encoded data = encoded(Samples.data());
+        assertEquals("{\"transferId\":\"transfer-1\",\"format\":\"FILE\",\"name\":\"photo.jpg\",\"offset\":700,"
+                + "\"totalSize\":1000,\"sha256\":\"" + Samples.HEX64 + "\",\"last\":true}", data.metadata());
+        assertEquals(300, data.bodyLength());
+    }
+
+    @Test
+    void peerGroupWritesWantOnlyWhenItAsks() {
+        assertEquals("{\"peers\":[],\"want\":16}", encoded(PeerGroupPacket.request(16)).metadata());
+        assertEquals("{\"peers\":[{\"peerId\":\"" + Samples.HEX64 + "\",\"host\":\"10.0.0.1\",\"port\":7000}]}",
+                encoded(new PeerGroupPacket(List.of(new PeerGroupPacket.Entry(Samples.HEX64, "10.0.0.1", 7000))))
+                        .metadata());
+    }
+
+    @Test
+    void peerGroupWithoutWantIsNoRequest() {
+        Packet plain = decode(Frames.frame("PEER_GROUP", "{\"peers\":[]}"));
+        assertEquals(new PeerGroupPacket(List.of(), 0), plain);
+        assertFalse(((PeerGroupPacket) plain).isRequest());
+
+        Packet asking = decode(Frames.frame("PEER_GROUP", "{\"peers\":[],\"want\":64,\"request\":false}"));
+        assertEquals(PeerGroupPacket.request(64), asking);
+        assertTrue(((PeerGroupPacket) asking).isRequest());
+    }
+
+    /** A frame's metadata JSON and the length of the body behind it. */
+    private record Encoded(String metadata, int bodyLength) {
+    }
+
+    private Encoded encoded(Packet packet) {
+        ByteBuf frame = codec.encode(packet, ByteBufAllocator.DEFAULT);
         try {
             int typeLength = frame.readUnsignedByte();
             frame.skipBytes(typeLength);
             int metadataLength = frame.readInt();
             String json = frame.toString(frame.readerIndex(), metadataLength, StandardCharsets.UTF_8);
-            assertEquals("{\"transferId\":\"transfer-1\",\"format\":\"FILE\",\"name\":\"photo.jpg\",\"offset\":700,"
-                    + "\"totalSize\":1000,\"sha256\":\"" + Samples.HEX64 + "\",\"last\":true}", json);
-            assertEquals(300, frame.readableBytes() - metadataLength);
+            return new Encoded(json, frame.readableBytes() - metadataLength);
         } finally {
             frame.release();
         }
