@@ -11,7 +11,7 @@ import org.junit.Test;
 
 /**
  * The bootstrap-node distribution, run as an operator would (its own JVM, bin/karaf): it boots,
- * listens, and serves the p2p commands with the three default handlers.
+ * listens, and serves the p2p commands with the four default handlers.
  */
 public class BootstrapNodeIT {
     private ExternalNode node;

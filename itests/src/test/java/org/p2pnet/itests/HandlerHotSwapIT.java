@@ -36,17 +36,18 @@ public class HandlerHotSwapIT extends P2pnetTestSupport {
     PeerNetwork network;
 
     @Test
-    public void handlersCommandShowsThreeHandlersFromThreeBundles() throws Exception {
-        waitFor("three default handlers", Duration.ofSeconds(30), () -> network.handlers().stream()
-            .filter(h -> h.bundle().startsWith("org.p2pnet.handler.")).count() == 3);
+    public void handlersCommandShowsFourHandlersFromFourBundles() throws Exception {
+        waitFor("four default handlers", Duration.ofSeconds(30), () -> network.handlers().stream()
+            .filter(h -> h.bundle().startsWith("org.p2pnet.handler.")).count() == 4);
         String json = shell("p2p:handlers --json");
         JsonNode rows = new ObjectMapper().readTree(json.substring(json.indexOf('[')));
         assertEquals("bundle of IDENTITY", "org.p2pnet.handler.identity", bundleOf(rows, PacketTypes.IDENTITY));
         assertEquals("bundle of MESSAGE", "org.p2pnet.handler.message", bundleOf(rows, PacketTypes.MESSAGE));
         assertEquals("bundle of DISCONNECT", "org.p2pnet.handler.disconnect", bundleOf(rows, PacketTypes.DISCONNECT));
+        assertEquals("bundle of PEER_GROUP", "org.p2pnet.handler.peergroup", bundleOf(rows, PacketTypes.PEER_GROUP));
         String table = shell("p2p:handlers");
         assertTrue(table, table.contains("org.p2pnet.handler.identity") && table.contains("org.p2pnet.handler.message")
-            && table.contains("org.p2pnet.handler.disconnect"));
+            && table.contains("org.p2pnet.handler.disconnect") && table.contains("org.p2pnet.handler.peergroup"));
     }
 
     private static String bundleOf(JsonNode rows, String type) {

@@ -110,9 +110,9 @@ public class LanNamespacesIT {
     public static void checkNetworkNamespaces() throws Exception {
         lan = lanScript();
         ip = ipCommand();
-        Result check = run(List.of("bash", lan.toString(), "check"), Duration.ofSeconds(30));
-        if (check.rc != 0) {
-            unavailable = "network namespaces unavailable: " + check.out.trim();
+        Commands.Result check = Commands.run(List.of("bash", lan.toString(), "check"), Duration.ofSeconds(30));
+        if (check.rc() != 0) {
+            unavailable = "network namespaces unavailable: " + check.out().trim();
             System.out.println("LanNamespacesIT skipped: " + unavailable);
         }
     }
@@ -121,9 +121,9 @@ public class LanNamespacesIT {
     public void lanUp() throws Exception {
         Assume.assumeTrue(unavailable, unavailable == null); // each test is reported as skipped, with the reason
         sessionLock = holdSessionLock();
-        Result up = run(List.of("bash", lan.toString(), "up", String.valueOf(HOSTS)), Duration.ofSeconds(60));
-        assertEquals("lan.sh up " + HOSTS + ": " + up.out, 0, up.rc);
-        System.out.println(up.out.trim());
+        Commands.Result up = Commands.run(List.of("bash", lan.toString(), "up", String.valueOf(HOSTS)), Duration.ofSeconds(60));
+        assertEquals("lan.sh up " + HOSTS + ": " + up.out(), 0, up.rc());
+        System.out.println(up.out().trim());
     }
 
     @After
@@ -151,9 +151,9 @@ public class LanNamespacesIT {
             pool.shutdownNow();
             try {
                 // also ends anything still running in the namespaces
-                Result down = run(List.of("bash", lan.toString(), "down"), Duration.ofSeconds(90));
-                if (down.rc != 0) {
-                    System.out.println("lan.sh down failed: " + down.out);
+                Commands.Result down = Commands.run(List.of("bash", lan.toString(), "down"), Duration.ofSeconds(90));
+                if (down.rc() != 0) {
+                    System.out.println("lan.sh down failed: " + down.out());
                 }
             } finally {
                 releaseSessionLock();
@@ -164,9 +164,9 @@ public class LanNamespacesIT {
     /** The LAN itself, without p2pnet: TCP, UDP broadcast, IPv4 and IPv6 multicast from host 1 reach the others. */
     @Test
     public void namespacesCarryTcpBroadcastAndMulticast() throws Exception {
-        Result selftest = run(List.of("bash", lan.toString(), "selftest"), Duration.ofSeconds(90));
-        System.out.println(selftest.out.trim());
-        assertEquals("lan.sh selftest:\n" + selftest.out, 0, selftest.rc);
+        Commands.Result selftest = Commands.run(List.of("bash", lan.toString(), "selftest"), Duration.ofSeconds(90));
+        System.out.println(selftest.out().trim());
+        assertEquals("lan.sh selftest:\n" + selftest.out(), 0, selftest.rc());
     }
 
     /** The harness without discovery: nodes in three namespaces dial each other over the private LAN. */
@@ -471,9 +471,9 @@ public class LanNamespacesIT {
     }
 
     private static List<String> entriesNamed(Path tgz, String word) throws Exception {
-        Result list = run(List.of("tar", "-tzf", tgz.toString()), Duration.ofSeconds(120));
-        assertEquals("tar -tzf " + tgz + ": " + list.out, 0, list.rc);
-        return list.out.lines().filter(l -> l.toLowerCase().contains(word)).toList();
+        Commands.Result list = Commands.run(List.of("tar", "-tzf", tgz.toString()), Duration.ofSeconds(120));
+        assertEquals("tar -tzf " + tgz + ": " + list.out(), 0, list.rc());
+        return list.out().lines().filter(l -> l.toLowerCase().contains(word)).toList();
     }
 
     // ---- the LAN script and the session lock
@@ -538,30 +538,5 @@ public class LanNamespacesIT {
             sessionLock.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         sessionLock = null;
-    }
-
-    private record Result(int rc, String out) {
-    }
-
-    /** Runs a command with a time limit; its output goes to a file so that nothing can block the wait. */
-    private static Result run(List<String> command, Duration timeout) throws Exception {
-        Path out = Files.createTempFile("p2pnet-lan-", ".out");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
-            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-            Process p = pb.start();
-            p.getOutputStream().close();
-            if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroy();
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-                return new Result(124, command + " did not finish within " + timeout.toSeconds() + " s: "
-                    + Files.readString(out, StandardCharsets.UTF_8));
-            }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-        }
     }
 }
