@@ -140,7 +140,7 @@ set_mode() { # MODE: live, through Config Admin (etc/ is watched); waits until a
   die "the genesis node did not switch to $1 mode"
 }
 
-[ "$(curl -fsS "$BASE/peers?count=8" | grep -o '"id"' | wc -l)" = 8 ] || die "GET /peers?count=8 does not return 8 peers"
+[ "$(curl -fsS "$BASE/peers?count=8" | grep -o '"host"' | wc -l)" = 8 ] || die "GET /peers?count=8 does not return 8 peers"
 say "trustless: /health, then /peers?count=8 (${DURATION}s each, $CONNECTIONS connections)"
 wrk_run trustless-health /health; t_h_rps=$RPS; t_h_p99=$P99
 wrk_run trustless-peers "/peers?count=8"; t_p_rps=$RPS; t_p_p99=$P99
