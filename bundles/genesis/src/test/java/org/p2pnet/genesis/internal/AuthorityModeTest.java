@@ -16,6 +16,7 @@ import org.p2pnet.api.NodeSigner;
 import org.p2pnet.api.PeerId;
 import org.p2pnet.api.genesis.GenesisMode;
 import org.p2pnet.api.genesis.GenesisWire;
+import org.p2pnet.testing.KeySigner;
 
 /** Authority mode: every JSON answer, refusals included, is signed with the node key over the exact body. */
 class AuthorityModeTest {

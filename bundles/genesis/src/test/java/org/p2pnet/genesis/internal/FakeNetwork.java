@@ -2,6 +2,7 @@ package org.p2pnet.genesis.internal;
 
 import org.p2pnet.api.NodeIdentity;
 import org.p2pnet.testing.RecordingPeerNetwork;
+import org.p2pnet.testing.KeySigner;
 
 /** The core as the genesis server sees it: an identity only; any other call fails the test. */
 final class FakeNetwork extends RecordingPeerNetwork {

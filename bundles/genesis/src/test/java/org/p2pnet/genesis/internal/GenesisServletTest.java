@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.p2pnet.api.genesis.GenesisRegistration;
 import org.p2pnet.api.genesis.GenesisStatus;
 import org.p2pnet.api.genesis.GenesisWire;
+import org.p2pnet.testing.KeySigner;
 
 /** Every endpoint and every refusal of docs/GENESIS.md, through the servlet (trustless mode). */
 class GenesisServletTest {

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.p2pnet.api.genesis.GenesisMode;
+import org.p2pnet.testing.KeySigner;
 
 class GenesisSettingsTest {
 

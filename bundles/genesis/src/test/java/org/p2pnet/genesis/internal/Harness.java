@@ -11,6 +11,7 @@ import javax.servlet.ServletException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.p2pnet.api.genesis.GenesisWire;
+import org.p2pnet.testing.KeySigner;
 
 /**
  * A genesis server as the tests drive it: the real service (settings, registry, protocol,

@@ -29,6 +29,7 @@ import org.osgi.framework.ServiceRegistration;
 import org.p2pnet.api.genesis.GenesisRegistration;
 import org.p2pnet.api.genesis.GenesisRegistration.DialBack;
 import org.p2pnet.testing.Conditions;
+import org.p2pnet.testing.KeySigner;
 
 /** Threads, sockets and the whiteboard registration: what activation starts, deactivation ends. */
 class LifecycleTest {

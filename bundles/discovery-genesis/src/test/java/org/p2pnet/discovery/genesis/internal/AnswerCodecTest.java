@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.p2pnet.api.NodeSigner;
 import org.p2pnet.api.PeerId;
 import org.p2pnet.api.genesis.GenesisWire;
+import org.p2pnet.testing.KeySigner;
 
 class AnswerCodecTest {
     private static final String GENESIS_ID = "ab".repeat(32);

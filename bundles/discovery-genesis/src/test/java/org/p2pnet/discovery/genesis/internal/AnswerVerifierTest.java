@@ -16,6 +16,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.p2pnet.api.genesis.GenesisWire;
+import org.p2pnet.testing.KeySigner;
 
 /** The checks of {@link AnswerVerifier} one by one, on answers built here. */
 class AnswerVerifierTest {

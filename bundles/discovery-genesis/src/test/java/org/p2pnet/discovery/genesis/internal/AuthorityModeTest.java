@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.p2pnet.api.genesis.BootstrapStatus;
 import org.p2pnet.api.genesis.GenesisMode;
 import org.p2pnet.testing.Conditions;
+import org.p2pnet.testing.KeySigner;
 
 /** What answers are taken in authority mode, with pinned and with first-locked keys, and with mustBeAuthority. */
 class AuthorityModeTest {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.p2pnet.api.genesis.GenesisMode;
+import org.p2pnet.testing.KeySigner;
 
 class ClientSettingsTest {
     private static final String KEY = "0123456789abcdef".repeat(4);

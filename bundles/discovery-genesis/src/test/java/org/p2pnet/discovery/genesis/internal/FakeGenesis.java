@@ -25,6 +25,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.p2pnet.api.NodeSigner;
 import org.p2pnet.api.PeerId;
 import org.p2pnet.api.genesis.GenesisWire;
+import org.p2pnet.testing.KeySigner;
 
 /**
  * A genesis node on 127.0.0.1 (never any other address) answering {@code GET} and {@code POST

@@ -13,6 +13,7 @@ import org.p2pnet.api.discovery.DiscoveredPeer;
 import org.p2pnet.api.discovery.OfferOutcome;
 import org.p2pnet.testing.FakePeerChannel;
 import org.p2pnet.testing.RecordingPeerNetwork;
+import org.p2pnet.testing.KeySigner;
 
 /**
  * The core as the genesis client sees it: an identity, a settable number of open channels and

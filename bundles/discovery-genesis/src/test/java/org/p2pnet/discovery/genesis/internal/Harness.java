@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 import org.p2pnet.testing.Conditions;
+import org.p2pnet.testing.KeySigner;
 
 /**
  * One node (its key and a fake core), the fake genesis nodes it talks to and the clients started

@@ -21,6 +21,7 @@ import org.p2pnet.api.discovery.DiscoveredPeer;
 import org.p2pnet.api.genesis.BootstrapStatus;
 import org.p2pnet.api.genesis.GenesisMode;
 import org.p2pnet.testing.Conditions;
+import org.p2pnet.testing.KeySigner;
 
 /** The join protocol of docs/GENESIS.md against a fake genesis node on loopback, in trustless mode. */
 class JoinProtocolTest {

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.p2pnet.api.NodeSigner;
 import org.p2pnet.api.PeerId;
+import org.p2pnet.testing.KeySigner;
 
 class AnnouncementCodecTest {
     static final long NOW = 1_800_000_000_000L;

@@ -8,6 +8,7 @@ import org.p2pnet.api.PeerId;
 import org.p2pnet.api.discovery.DiscoveredPeer;
 import org.p2pnet.api.discovery.OfferOutcome;
 import org.p2pnet.testing.RecordingPeerNetwork;
+import org.p2pnet.testing.KeySigner;
 
 /**
  * The core as discovery sees it: an identity, and offers recorded with a chosen outcome; any

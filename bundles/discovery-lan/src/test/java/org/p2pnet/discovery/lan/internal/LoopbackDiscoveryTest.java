@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.p2pnet.api.discovery.DiscoveredPeer;
 import org.p2pnet.api.discovery.LanDiscoveryStatus;
 import org.p2pnet.testing.Conditions;
+import org.p2pnet.testing.KeySigner;
 
 /**
  * Two discovery services on this host, on high random designated ports (so a real node on

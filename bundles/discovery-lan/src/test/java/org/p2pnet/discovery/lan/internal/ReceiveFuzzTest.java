@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.p2pnet.api.discovery.LanDiscoveryStatus;
+import org.p2pnet.testing.KeySigner;
 
 /**
  * 10,000 random and mutated datagrams through the receive path: nothing escapes, the counters

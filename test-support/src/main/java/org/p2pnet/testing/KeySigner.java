@@ -1,4 +1,4 @@
-package org.p2pnet.genesis.internal;
+package org.p2pnet.testing;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -8,11 +8,14 @@ import java.security.Signature;
 import org.p2pnet.api.NodeSigner;
 import org.p2pnet.api.PeerId;
 
-/** A node key of its own (Ed25519 from the JDK), signing as the core's NodeSigner does. */
-final class KeySigner implements NodeSigner {
-    final KeyPair keys;
+/**
+ * An Ed25519 key of its own (from the JDK), signing as the core's NodeSigner does: a test's node
+ * key, or a genesis node's authority key.
+ */
+public final class KeySigner implements NodeSigner {
+    public final KeyPair keys;
 
-    KeySigner() {
+    public KeySigner() {
         try {
             keys = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
         } catch (GeneralSecurityException e) {
@@ -40,5 +43,10 @@ final class KeySigner implements NodeSigner {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The authority key id: the peer id's hex. */
+    public String keyId() {
+        return peerId().value();
     }
 }
