@@ -174,6 +174,32 @@ final class ExternalNode implements AutoCloseable {
         }
     }
 
+    /** What to do to each node in {@link #eachInParallel}. */
+    interface NodeAction {
+        void apply(ExternalNode node) throws Exception;
+    }
+
+    /**
+     * Applies the action to every node at once on the pool and waits for each (at most 120 s each);
+     * a failure is printed, not thrown, so that one node's trouble does not keep the others running.
+     */
+    static void eachInParallel(List<ExternalNode> nodes, java.util.concurrent.ExecutorService pool, NodeAction action) {
+        List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
+        for (ExternalNode node : nodes) {
+            pending.add(pool.submit(() -> {
+                action.apply(node);
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : pending) {
+            try {
+                f.get(120, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.out.println("external node: " + e);
+            }
+        }
+    }
+
     /** Runs one shell command on the node; returns its output. */
     String exec(String command) throws Exception {
         List<String> cmd = prefixed(home.resolve("bin/client").toString(), "-h", "127.0.0.1", "-a", String.valueOf(sshPort),

@@ -47,20 +47,7 @@ public class GenesisOverlayIT {
     @After
     public void stopAll() throws Exception {
         try {
-            List<Future<?>> stops = new ArrayList<>();
-            for (ExternalNode node : all) {
-                stops.add(pool.submit(() -> {
-                    node.close();
-                    return null;
-                }));
-            }
-            for (Future<?> stop : stops) {
-                try {
-                    stop.get(120, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    System.out.println("stopping a node: " + e);
-                }
-            }
+            ExternalNode.eachInParallel(all, pool, ExternalNode::close);
         } finally {
             pool.shutdownNow();
         }

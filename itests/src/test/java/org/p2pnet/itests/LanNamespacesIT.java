@@ -133,20 +133,7 @@ public class LanNamespacesIT {
         }
         try {
             // stop the nodes in parallel: SIGTERM, bounded wait, SIGKILL (their homes go in the rule)
-            List<Future<?>> stops = new ArrayList<>();
-            for (ExternalNode node : nodes) {
-                stops.add(pool.submit(() -> {
-                    node.stop();
-                    return null;
-                }));
-            }
-            for (Future<?> stop : stops) {
-                try {
-                    stop.get(120, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    System.out.println("stopping a node: " + e);
-                }
-            }
+            ExternalNode.eachInParallel(nodes, pool, ExternalNode::stop);
         } finally {
             pool.shutdownNow();
             try {
