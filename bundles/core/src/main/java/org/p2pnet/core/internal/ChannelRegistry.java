@@ -35,16 +35,18 @@ final class ChannelRegistry {
     private final Map<TransportChannel, CoreChannel> tracked = new IdentityHashMap<>();
 
     /**
-     * Registers an identified channel: applies the channel limits, then the duplicate rule of
-     * PROTOCOL.md (Channel life, 4). A candidate that takes the place of another channel with the
-     * same peer does not count against the limits: the number of channels does not grow.
+     * Registers an identified channel: applies the direction limits, then the duplicate rule of
+     * PROTOCOL.md (Channel life, 4), then the per-IP limit. A candidate that takes the place of
+     * another channel with the same peer does not count against the direction limits: the number
+     * of channels does not grow. For the per-IP limit the channel it replaces does not count
+     * either, and channels with protected peers are neither limited nor counted.
      */
-    synchronized Outcome register(CoreChannel candidate, PeerId local, int maxInbound, int maxOutbound) {
+    synchronized Outcome register(CoreChannel candidate, PeerId local, CoreSettings limits) {
         PeerId peer = candidate.peerId();
         CoreChannel existing = byPeer.get(peer);
         if (existing == null) {
             ChannelDirection d = candidate.direction();
-            int max = d == ChannelDirection.INBOUND ? maxInbound : maxOutbound;
+            int max = d == ChannelDirection.INBOUND ? limits.maxInboundChannels() : limits.maxOutboundChannels();
             if (count(d) >= max) {
                 return new Refused(DisconnectReason.TOO_MANY_CHANNELS,
                         "the " + d.name().toLowerCase() + " channel limit of " + max + " is reached", null);
@@ -53,9 +55,28 @@ final class ChannelRegistry {
             return new Refused(DisconnectReason.DUPLICATE_CHANNEL, "a channel with " + peer.shortForm()
                     + " dialled by " + dialler(existing, local).shortForm() + " is kept instead", existing);
         }
+        if (!limits.isProtected(peer)) {
+            String ip = candidate.remoteIp();
+            int max = limits.maxChannelsPerIp();
+            if (countFromIp(ip, existing, limits) >= max) {
+                return new Refused(DisconnectReason.TOO_MANY_CHANNELS, "the limit of " + max
+                        + " channels per IP address (maxChannelsPerIp) is reached for " + ip, null);
+            }
+        }
         byPeer.put(peer, candidate);
         tracked.put(candidate.transport(), candidate);
         return new Registered(existing);
+    }
+
+    /** Registered channels with unprotected peers at {@code ip}, {@code excluded} left out. */
+    private int countFromIp(String ip, CoreChannel excluded, CoreSettings limits) {
+        int n = 0;
+        for (CoreChannel c : byPeer.values()) {
+            if (c != excluded && !limits.isProtected(c.peerId()) && ip.equals(c.remoteIp())) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**

@@ -1,6 +1,9 @@
 package org.p2pnet.core.internal;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +38,8 @@ final class CoreChannel implements PeerChannel, ChannelSink {
     private final TransportChannel transport;
     private final PeerId peerId;
     private final PeerAddress remoteAddress;
+    /** Key of the per-IP limit; see {@link #remoteIp()}. */
+    private final String remoteIp;
     private final PeerAddress listenAddress;
     private final Instant openedAt;
     private final LongAdder packetsIn = new LongAdder();
@@ -54,6 +59,7 @@ final class CoreChannel implements PeerChannel, ChannelSink {
         this.transport = transport;
         this.peerId = peerId;
         this.remoteAddress = Addresses.of(transport.remoteAddress());
+        this.remoteIp = ipOf(transport.remoteAddress());
         this.listenAddress = advertisedListenPort > 0
                 ? new PeerAddress(remoteAddress.host(), advertisedListenPort)
                 : remoteAddress;
@@ -67,6 +73,45 @@ final class CoreChannel implements PeerChannel, ChannelSink {
 
     TransportBinding binding() {
         return binding;
+    }
+
+    /**
+     * The remote IP address as text, the key of the per-IP limit: the observed socket address's
+     * IP (without an IPv6 scope), or its host text when unresolved.
+     */
+    String remoteIp() {
+        return remoteIp;
+    }
+
+    private static String ipOf(InetSocketAddress socket) {
+        InetAddress ip = socket.getAddress();
+        if (ip == null) {
+            return socket.getHostString().toLowerCase(Locale.ROOT);
+        }
+        String text = ip.getHostAddress();
+        int scope = text.indexOf('%');
+        return scope < 0 ? text : text.substring(0, scope);
+    }
+
+    /**
+     * Sets the trust level. Nothing in the core raises it yet (the trust bundle will); the
+     * trimming order reads it.
+     */
+    void trustLevel(TrustLevel level) {
+        trustLevel = Objects.requireNonNull(level, "level");
+    }
+
+    /** True once this side chose to end the channel, or heard the remote end it: it is on its way out. */
+    boolean isEnding() {
+        return ending.get() != null;
+    }
+
+    /**
+     * Claims the end of this channel before {@link #disconnect} is called, so that it no longer
+     * counts as staying. @return false when it was ending already
+     */
+    boolean claimEnding(DisconnectReason reason, String message) {
+        return ending.compareAndSet(null, new DisconnectRecord(reason, message, false, Instant.now()));
     }
 
     /** Remembers the address connect() dialled to reach this outbound channel. */

@@ -3,7 +3,10 @@ package org.p2pnet.core.internal;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
+import org.p2pnet.api.PeerId;
 import org.p2pnet.api.spi.TransportSettings;
 
 /**
@@ -14,7 +17,8 @@ record CoreSettings(int port, String bindAddress, String networkName, boolean ac
                     int maxInboundChannels, int maxOutboundChannels, Duration handshakeTimeout,
                     Duration idleTimeout, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
                     long writeBufferLimit, int pendingBufferCapacity, Duration pendingBufferMaxWait,
-                    long pendingBufferMaxBytes, Path storageDir, int minPeers) {
+                    long pendingBufferMaxBytes, Path storageDir, int minPeers, int maxChannelsPerIp,
+                    int highWatermark, int lowWatermark, Set<PeerId> protectedPeers) {
 
     static final int MIN_FRAME_SIZE = 64;
     static final int MAX_FRAME_SIZE = 256 * 1024 * 1024;
@@ -26,6 +30,9 @@ record CoreSettings(int port, String bindAddress, String networkName, boolean ac
     static final int MAX_PENDING_WAIT_SECONDS = 3600;
     /** Largest minPeers: a node aims for a handful of peers; 64 is also the most one PEER_GROUP request asks for. */
     static final int MAX_MIN_PEERS = 64;
+    static final int MAX_CHANNELS_PER_IP = 1024;
+    /** Largest highWatermark; 0 turns trimming off. */
+    static final int MAX_WATERMARK = 4096;
 
     /** Karaf's data directory, where the node key lives by default. */
     static final String KARAF_DATA = "karaf.data";
@@ -63,9 +70,31 @@ record CoreSettings(int port, String bindAddress, String networkName, boolean ac
         }
         Path storage = storageDir(c.storageDir());
         int minPeers = range("minPeers", c.minPeers(), 1, MAX_MIN_PEERS);
+        int perIp = range("maxChannelsPerIp", c.maxChannelsPerIp(), 1, MAX_CHANNELS_PER_IP);
+        int highMark = c.highWatermark();
+        if (highMark < 0 || highMark > MAX_WATERMARK) {
+            throw new InvalidConfigurationException("highWatermark", highMark,
+                    "must be 0 (no trimming) or 1-" + MAX_WATERMARK);
+        }
+        int lowMark = range("lowWatermark", c.lowWatermark(), 0, MAX_WATERMARK);
+        if (highMark != 0 && lowMark >= highMark) {
+            throw new InvalidConfigurationException("lowWatermark", lowMark,
+                    "must be lower than highWatermark " + highMark);
+        }
+        Set<PeerId> protectedPeers = protectedPeers(c.protectedPeers());
         return new CoreSettings(port, bindAddress, networkName, c.acceptInbound(), maxFrameSize, maxIn, maxOut,
                 Duration.ofSeconds(handshake), Duration.ofMinutes(idle), low, high, limit, capacity,
-                Duration.ofSeconds(wait), maxBytes, storage, minPeers);
+                Duration.ofSeconds(wait), maxBytes, storage, minPeers, perIp, highMark, lowMark, protectedPeers);
+    }
+
+    /** True when trimming is on: highWatermark is set. */
+    boolean trims() {
+        return highWatermark > 0;
+    }
+
+    /** True when channels with this peer are never trimmed and not limited per IP. */
+    boolean isProtected(PeerId peer) {
+        return protectedPeers.contains(peer);
     }
 
     /** What the transport reads through {@code ChannelHost.settings()}. */
@@ -84,6 +113,28 @@ record CoreSettings(int port, String bindAddress, String networkName, boolean ac
             throw new InvalidConfigurationException(key, value, "must be " + min + "-" + max);
         }
         return value;
+    }
+
+    /** Comma-separated peer ids (blanks and empty entries ignored); each must be 64 hex digits. */
+    private static Set<PeerId> protectedPeers(String value) {
+        Set<PeerId> peers = new LinkedHashSet<>();
+        if (value == null || value.isBlank()) {
+            return Set.of();
+        }
+        for (String part : value.split(",", -1)) {
+            String id = part.trim();
+            if (id.isEmpty()) {
+                continue;
+            }
+            try {
+                peers.add(PeerId.parse(id));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException("protectedPeers", value,
+                        "'" + id + "' is not a peer id: " + e.getMessage()
+                                + "; give peer ids of 64 hex digits, separated by commas");
+            }
+        }
+        return Set.copyOf(peers);
     }
 
     private static String bindAddress(String value) {

@@ -3,6 +3,7 @@ package org.p2pnet.core.internal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.KeyFactory;
+import java.security.KeyPair;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.spec.InvalidKeySpecException;
@@ -193,6 +194,26 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
                 description = "How many peers the node tries to hold channels with (1-64): the join protocol"
                         + " and peer exchange keep connecting while it holds fewer. Applies immediately.")
         int minPeers() default 3;
+
+        @AttributeDefinition(name = "Maximum channels per IP", min = "1", max = "1024",
+                description = "Identified channels with one remote IP address (both directions). A new channel"
+                        + " beyond it is refused with TOO_MANY_CHANNELS. Protected peers are exempt."
+                        + " Applies to new channels.")
+        int maxChannelsPerIp() default 8;
+
+        @AttributeDefinition(name = "High watermark", min = "0", max = "4096",
+                description = "When more channels than this are open, the least useful ones are closed"
+                        + " (TOO_MANY_CHANNELS) until lowWatermark remain. 0 = never trim.")
+        int highWatermark() default 0;
+
+        @AttributeDefinition(name = "Low watermark", min = "0", max = "4096",
+                description = "How many channels trimming leaves open. Must be lower than highWatermark.")
+        int lowWatermark() default 0;
+
+        @AttributeDefinition(name = "Protected peers",
+                description = "Comma-separated peer ids (64 hex digits) whose channels are never trimmed"
+                        + " and not limited per IP.")
+        String protectedPeers() default "";
     }
 
     /**
@@ -230,6 +251,8 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     private final LongAdder rejectedConfigurations = new LongAdder();
     /** Serializes transport open / reconfigure / close. */
     private final Object transportLock = new Object();
+    /** Serializes the choice of channels to trim. */
+    private final Object trimLock = new Object();
 
     private volatile CoreSettings settings;
     /** The transport in use, written under {@link #transportLock}. */
@@ -295,6 +318,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         if (previous.listenerDiffers(next)) {
             reconfigureTransport();
         }
+        trim(null);
     }
 
     @Deactivate
@@ -483,6 +507,11 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
                 settings.networkName(), PROTOCOL_VERSION, agent);
     }
 
+    /** For the transport's TLS certificate (ChannelHost#nodeKeyPair); never leaves the process. */
+    KeyPair nodeKeyPair() {
+        return key.keyPair();
+    }
+
     private int listenPort() {
         TransportBinding b = binding;
         if (b == null) {
@@ -547,7 +576,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
             throw refusal(DisconnectReason.SELF_CONNECTION, remote, "this node dialled itself");
         }
         CoreChannel channel = new CoreChannel(this, b, tc, peer, identity.listenPort(), Instant.now());
-        Outcome outcome = registry.register(channel, key.peerId(), s.maxInboundChannels(), s.maxOutboundChannels());
+        Outcome outcome = registry.register(channel, key.peerId(), s);
         if (outcome instanceof Refused r) {
             rejections.record(r.reason(), remote + " (" + peer.shortForm() + ")", r.message());
             if (r.survivor() != null && tc.direction() == ChannelDirection.OUTBOUND) {
@@ -584,7 +613,47 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
             abandon(channel, announced, t);
             throw t;
         }
+        trim(channel);
         return channel;
+    }
+
+    /**
+     * Closes the least useful channels (see {@link Trimming}) with TOO_MANY_CHANNELS when more
+     * than {@code highWatermark} are open, until {@code lowWatermark} remain. Channels chosen are
+     * claimed under {@link #trimLock}, so concurrent trims never close more than needed; they are
+     * disconnected outside it, as listeners hear of it.
+     *
+     * @param spared the channel just identified, never trimmed by the trim it starts; or null
+     */
+    private void trim(CoreChannel spared) {
+        CoreSettings s = settings;
+        if (!s.trims() || !running) {
+            return;
+        }
+        List<CoreChannel> victims = new ArrayList<>();
+        String message;
+        synchronized (trimLock) {
+            List<CoreChannel> open = registry.registered().stream()
+                    .filter(c -> c.isOpen() && !c.isEnding()).toList();
+            List<CoreChannel> chosen = Trimming.select(open, s, spared);
+            if (chosen.isEmpty()) {
+                return;
+            }
+            message = "trimmed: " + chosen.size() + " channels over the high watermark " + s.highWatermark();
+            for (CoreChannel c : chosen) {
+                if (c.claimEnding(DisconnectReason.TOO_MANY_CHANNELS, message)) {
+                    victims.add(c);
+                }
+            }
+        }
+        if (victims.isEmpty()) {
+            return;
+        }
+        rejections.record(DisconnectReason.TOO_MANY_CHANNELS, victims.size() + " channels", message
+                + " (lowWatermark " + s.lowWatermark() + ")", victims.size());
+        for (CoreChannel c : victims) {
+            c.disconnect(DisconnectReason.TOO_MANY_CHANNELS, message);
+        }
     }
 
     /**

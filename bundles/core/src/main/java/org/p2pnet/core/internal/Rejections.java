@@ -41,7 +41,12 @@ final class Rejections {
 
     /** Counts one rejection and logs it (rate-limited per reason). */
     void record(DisconnectReason reason, String remote, String detail) {
-        counts.get(reason).increment();
+        record(reason, remote, detail, 1);
+    }
+
+    /** Counts {@code n} rejections that one line describes, and logs it (rate-limited per reason). */
+    void record(DisconnectReason reason, String remote, String detail, int n) {
+        counts.get(reason).add(n);
         long now = System.nanoTime();
         AtomicLong last = lastLogged.get(reason);
         long previous = last.get();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.p2pnet.api.ChannelException;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.PeerAddress;
+import org.p2pnet.api.PeerId;
 
 class ConfigurationTest extends NodeTestSupport {
     @Test
@@ -40,6 +42,11 @@ class ConfigurationTest extends NodeTestSupport {
         assertEquals(64L * 1024 * 1024, s.pendingBufferMaxBytes());
         assertEquals(dir.toAbsolutePath().normalize(), s.storageDir());
         assertEquals(3, s.minPeers());
+        assertEquals(8, s.maxChannelsPerIp());
+        assertEquals(0, s.highWatermark());
+        assertEquals(0, s.lowWatermark());
+        assertFalse(s.trims());
+        assertEquals(Set.of(), s.protectedPeers());
         assertEquals(Duration.ZERO, CoreSettings.from(TestConfigs.config(dir, "idleTimeoutMinutes", 0)).idleTimeout());
     }
 
@@ -93,7 +100,16 @@ class ConfigurationTest extends NodeTestSupport {
                 Arguments.of("pendingBufferMaxBytes", -1L, "-1"),
                 Arguments.of("storageDir", "bad\u0000path", "'bad\u0000path'"),
                 Arguments.of("minPeers", 0, "0"),
-                Arguments.of("minPeers", 65, "65"));
+                Arguments.of("minPeers", 65, "65"),
+                Arguments.of("maxChannelsPerIp", 0, "0"),
+                Arguments.of("maxChannelsPerIp", 1025, "1025"),
+                Arguments.of("highWatermark", -1, "-1"),
+                Arguments.of("highWatermark", 4097, "4097"),
+                Arguments.of("lowWatermark", -1, "-1"),
+                Arguments.of("lowWatermark", 4097, "4097"),
+                Arguments.of("protectedPeers", "abc", "'abc'"),
+                Arguments.of("protectedPeers", "a".repeat(64) + ",g" + "a".repeat(63),
+                        "'" + "a".repeat(64) + ",g" + "a".repeat(63) + "'"));
     }
 
     @ParameterizedTest(name = "{0} = {2}")
@@ -104,6 +120,42 @@ class ConfigurationTest extends NodeTestSupport {
         assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
         assertTrue(e.getMessage().contains(shown), e.getMessage());
         assertTrue(e instanceof InvalidConfigurationException ice && ice.key().equals(key));
+    }
+
+    @Test
+    void lowWatermarkMustBeBelowTheHighWatermarkNamingBoth() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> CoreSettings.from(TestConfigs.config(dir, "highWatermark", 10, "lowWatermark", 10)));
+        assertEquals("lowWatermark", e.key());
+        assertTrue(e.getMessage().contains("'lowWatermark': 10") && e.getMessage().contains("highWatermark 10"),
+                e.getMessage());
+        CoreSettings s = CoreSettings.from(TestConfigs.config(dir, "highWatermark", 10, "lowWatermark", 9));
+        assertTrue(s.trims());
+        assertEquals(9, s.lowWatermark());
+        assertEquals(5, CoreSettings.from(TestConfigs.config(dir, "lowWatermark", 5)).lowWatermark(),
+                "without a high watermark the low one is not compared");
+    }
+
+    @Test
+    void protectedPeersAreCommaSeparatedIds() {
+        String a = "AB".repeat(32);
+        String b = "0123456789abcdef".repeat(4);
+        CoreSettings s = CoreSettings.from(TestConfigs.config(dir, "protectedPeers", " " + a + " ,, " + b + ","));
+        assertEquals(Set.of(PeerId.parse(a), PeerId.parse(b)), s.protectedPeers());
+        assertTrue(s.isProtected(PeerId.parse(a.toLowerCase())));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> CoreSettings.from(TestConfigs.config(dir, "protectedPeers", a + ",1234")));
+        assertTrue(e.getMessage().contains("'1234' is not a peer id"), e.getMessage());
+    }
+
+    @Test
+    void invalidLimitUpdateIsRefusedAndCounted() {
+        node = TestNode.start(dir, "maxChannelsPerIp", 4);
+        node.network.modified(TestConfigs.config(dir, "maxChannelsPerIp", 4, "protectedPeers", "nope"));
+        node.network.modified(TestConfigs.config(dir, "maxChannelsPerIp", 2000));
+        assertEquals(2, node.network.status().rejectedConfigurations());
+        assertEquals(4, node.network.settings().maxChannelsPerIp());
+        assertEquals(Set.of(), node.network.settings().protectedPeers());
     }
 
     @Test
