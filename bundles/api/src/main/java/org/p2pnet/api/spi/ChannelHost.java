@@ -1,6 +1,7 @@
 package org.p2pnet.api.spi;
 
 import java.net.InetSocketAddress;
+import java.security.KeyPair;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -18,6 +19,20 @@ public interface ChannelHost {
 
     /** The IDENTITY this node sends as the first packet of each channel. */
     IdentityPacket localIdentity();
+
+    /**
+     * The node's Ed25519 key pair, whose public key is the one in {@link #localIdentity()}: a
+     * transport that proves the node holds its key (TLS, docs/PROTOCOL.md "TLS") signs its
+     * handshakes with it. The private key must stay in the process and serve nothing else.
+     *
+     * @return the node's key pair
+     * @throws UnsupportedOperationException when this host cannot provide it (the default); a
+     *         transport that needs it then refuses to open
+     * @since 1.1
+     */
+    default KeyPair nodeKeyPair() {
+        throw new UnsupportedOperationException("this host provides no node key pair");
+    }
 
     /**
      * Asked when a connection is accepted, before any handshake work.

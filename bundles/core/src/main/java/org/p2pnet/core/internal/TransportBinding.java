@@ -1,6 +1,7 @@
 package org.p2pnet.core.internal;
 
 import java.net.InetSocketAddress;
+import java.security.KeyPair;
 import java.util.Optional;
 
 import org.p2pnet.api.ChannelException;
@@ -93,6 +94,12 @@ final class TransportBinding implements ChannelHost {
     @Override
     public IdentityPacket localIdentity() {
         return network.localIdentity();
+    }
+
+    /** The node key, for a transport that proves it holds it (TLS). */
+    @Override
+    public KeyPair nodeKeyPair() {
+        return network.nodeKeyPair();
     }
 
     @Override

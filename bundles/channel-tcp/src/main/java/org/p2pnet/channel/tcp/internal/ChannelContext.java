@@ -7,10 +7,11 @@ import org.p2pnet.api.spi.ChannelHost;
 import org.p2pnet.api.spi.TransportSettings;
 
 /**
- * What a new channel is built from: the host, the settings in force when it was opened, and a
- * codec for those settings' frame size. Channels keep the context they were opened with.
+ * What a new channel is built from: the host, the settings in force when it was opened, a
+ * codec for those settings' frame size, and the transport's TLS contexts (null: plaintext).
+ * Channels keep the context they were opened with.
  */
-record ChannelContext(ChannelHost host, TransportSettings settings, PacketCodec codec) {
+record ChannelContext(ChannelHost host, TransportSettings settings, PacketCodec codec, Tls tls) {
 
     ChannelContext {
         Objects.requireNonNull(host, "host");
@@ -22,17 +23,22 @@ record ChannelContext(ChannelHost host, TransportSettings settings, PacketCodec 
         }
     }
 
-    /** A context with a new codec for the settings. */
+    /** A plaintext context with a new codec for the settings. */
     static ChannelContext of(ChannelHost host, TransportSettings settings) {
+        return of(host, settings, null);
+    }
+
+    /** A context with a new codec for the settings; {@code tls} null for plaintext channels. */
+    static ChannelContext of(ChannelHost host, TransportSettings settings, Tls tls) {
         check(settings);
-        return new ChannelContext(host, settings, new PacketCodec(settings.maxFrameSize()));
+        return new ChannelContext(host, settings, new PacketCodec(settings.maxFrameSize()), tls);
     }
 
     /** The same host with new settings; the codec is kept when the frame size did not change. */
     ChannelContext with(TransportSettings next) {
         check(next);
         PacketCodec nextCodec = next.maxFrameSize() == codec.maxFrameSize() ? codec : new PacketCodec(next.maxFrameSize());
-        return new ChannelContext(host, next, nextCodec);
+        return new ChannelContext(host, next, nextCodec, tls);
     }
 
     /** Settings come from the core's configuration; refuse the ones a channel cannot run with. */

@@ -19,6 +19,10 @@ import org.p2pnet.api.DisconnectReason;
  * dropped.
  */
 final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+    private static final int TLS_ALERT_RECORD = 0x15;
+    private static final int TLS_HANDSHAKE_RECORD = 0x16;
+    private static final int TLS_MAJOR_VERSION = 0x03;
+
     private final int maxFrameSize;
     private final TcpChannel channel;
 
@@ -46,7 +50,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
                 && frameLength > PacketCodec.MAX_PRE_IDENTITY_FRAME_SIZE) {
             throw new RejectedInputException(DisconnectReason.FRAME_TOO_LARGE, "frame length " + frameLength
                     + " exceeds the pre-identity limit of " + PacketCodec.MAX_PRE_IDENTITY_FRAME_SIZE
-                    + " bytes (maxFrameSize applies once the IDENTITY is accepted)");
+                    + " bytes (maxFrameSize applies once the IDENTITY is accepted)" + tlsHint(buf, offset));
         }
         if (frameLength > maxFrameSize) {
             throw new RejectedInputException(DisconnectReason.FRAME_TOO_LARGE,
@@ -57,5 +61,12 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
                     "frame length " + frameLength + " is below the minimum of " + PacketCodec.MIN_FRAME_LENGTH + " bytes");
         }
         return frameLength;
+    }
+
+    /** A TLS alert or handshake record starts 0x15 or 0x16, then 0x03: say so, for a TLS peer that reached a plaintext node. */
+    private static String tlsHint(ByteBuf buf, int offset) {
+        int type = buf.getUnsignedByte(offset);
+        return (type == TLS_ALERT_RECORD || type == TLS_HANDSHAKE_RECORD) && buf.getUnsignedByte(offset + 1) == TLS_MAJOR_VERSION
+                ? "; the bytes are a TLS record: the peer runs with tls=true, this node without" : "";
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.p2pnet.api.ChannelDirection;
@@ -61,11 +62,15 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         // armed before the write, so that a close the write causes also cancels it
+        // with TLS, the TLS handshake runs within the same deadline
         timer = ctx.executor().schedule(() -> ctx.fireExceptionCaught(new RejectedInputException(
-                DisconnectReason.HANDSHAKE_TIMEOUT, "no IDENTITY within " + timeout)),
+                DisconnectReason.HANDSHAKE_TIMEOUT, Tls.handshakePending(ctx.channel())
+                        ? "TLS handshake not complete within " + timeout : "no IDENTITY within " + timeout)),
                 timeout.toNanos(), TimeUnit.NANOSECONDS);
         ctx.channel().writeAndFlush(identity).addListener(written -> {
-            if (!written.isSuccess() && ctx.channel().isActive()) {
+            // a channel already ending, or a failed TLS handshake (the errors handler reports that), fails it too
+            if (!written.isSuccess() && ctx.channel().isActive() && !channel.inputStopped()
+                    && !Tls.handshakePending(ctx.channel())) {
                 // not the peer's fault (an IDENTITY over maxFrameSize, for one): no rejection to count
                 LOG.warn("Cannot send our IDENTITY on {}: {}", channel, written.cause().getMessage());
                 channel.closeWith(DisconnectReason.INTERNAL_ERROR, "internal error: cannot send IDENTITY");
@@ -113,6 +118,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void identify(ChannelHandlerContext ctx, IdentityPacket identity) {
+        String unbound = Tls.bindingProblem(ctx.pipeline(), identity);
+        if (unbound != null) {
+            // the peer proved it holds the key of its certificate, and announces another one
+            ctx.fireExceptionCaught(new RejectedInputException(DisconnectReason.INVALID_IDENTITY, unbound));
+            return;
+        }
         ChannelSink sink;
         try {
             sink = channel.host().identified(channel, identity);
@@ -146,6 +157,19 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         if (e instanceof VirtualMachineError fatal) {
             throw fatal;
         }
+    }
+
+    /**
+     * A failed TLS handshake: the SslHandler closes the channel right after this event, before
+     * its exception would reach the errors handler, so the rejection is reported from here (the
+     * exception that follows is then ignored). A connection that is already gone is not a rejection.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess() && ctx.channel().isActive()) {
+            ctx.fireExceptionCaught(done.cause());
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

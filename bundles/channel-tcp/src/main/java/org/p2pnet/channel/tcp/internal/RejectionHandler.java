@@ -1,6 +1,9 @@
 package org.p2pnet.channel.tcp.internal;
 
 import java.io.IOException;
+import java.security.cert.CertificateException;
+
+import javax.net.ssl.SSLException;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -37,6 +40,19 @@ final class RejectionHandler extends ChannelInboundHandlerAdapter {
         CorruptedFrameException corrupted = find(cause, CorruptedFrameException.class);
         if (corrupted != null) {
             channel.reject(DisconnectReason.MALFORMED_FRAME, RejectedInputException.printable(corrupted.getMessage()), null);
+            return;
+        }
+        SSLException tls = find(cause, SSLException.class);
+        if (tls != null) {
+            // before the IOException case: an SSLException is one. The peer's certificate refused
+            // by our trust manager is an identity problem; anything else a TLS protocol failure
+            CertificateException certificate = find(cause, CertificateException.class);
+            if (certificate != null) {
+                channel.reject(DisconnectReason.INVALID_IDENTITY, "TLS certificate refused: "
+                        + RejectedInputException.printable(certificate.getMessage()), null);
+            } else {
+                channel.reject(DisconnectReason.PROTOCOL_VIOLATION, Tls.describe(tls), null);
+            }
             return;
         }
         if (cause instanceof IOException io) {

@@ -274,6 +274,11 @@ final class TcpChannel implements TransportChannel {
     }
 
     /** The connection is up and the handshake starts. */
+    /** The Netty channel underneath (tests). */
+    Channel nettyChannel() {
+        return channel;
+    }
+
     void activated() {
         activated = true;
     }
@@ -363,7 +368,8 @@ final class TcpChannel implements TransportChannel {
         localReason = reason;
         localMessage = message == null ? "" : message;
         stopInput();
-        if (!channel.isActive()) {
+        if (!channel.isActive() || Tls.handshakePending(channel)) {
+            // before the TLS handshake is done nothing reaches the peer: close at once
             channel.close();
             return;
         }

@@ -17,7 +17,7 @@ import org.p2pnet.api.spi.TransportSettings;
  * outbound bottom to top:
  *
  * <pre>
- *   [tls]         reserved, not installed yet: issue #5 adds an SslHandler here, first in the pipeline
+ *   tls           SslHandler (TLS 1.3, mutual), first in the pipeline, when the transport runs with tls=true
  *   frameDecoder  length prefix -&gt; frame; bounds the length before allocating (16 KiB until identified)
  *   frameEncoder  frame -&gt; length prefix + frame
  *   writeLimit    refuses a frame that would take the queued bytes past writeBufferLimit
@@ -29,10 +29,7 @@ import org.p2pnet.api.spi.TransportSettings;
  * </pre>
  */
 final class TcpChannelInitializer extends ChannelInitializer<Channel> {
-    /**
-     * The TLS slot: {@code pipeline.addFirst(TLS, sslHandler)}. Everything after it sees
-     * plaintext frames, so nothing else changes when TLS arrives.
-     */
+    /** The SslHandler, when TLS is on. Everything after it sees plaintext frames. */
     static final String TLS = "tls";
     static final String FRAME_DECODER = "frameDecoder";
     static final String FRAME_ENCODER = "frameEncoder";
@@ -77,6 +74,9 @@ final class TcpChannelInitializer extends ChannelInitializer<Channel> {
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(settings.writeBufferLow(), settings.writeBufferHigh()));
 
         ChannelPipeline pipeline = ch.pipeline();
+        if (ctx.tls() != null) {
+            pipeline.addLast(TLS, ctx.tls().newHandler(ch.alloc(), direction));
+        }
         pipeline.addLast(FRAME_DECODER, new FrameDecoder(ctx.codec().maxFrameSize(), channel));
         pipeline.addLast(FRAME_ENCODER, new LengthFieldPrepender(PacketCodec.LENGTH_FIELD_SIZE));
         pipeline.addLast(WRITE_LIMIT, new WriteLimitHandler(channel));

@@ -6,6 +6,8 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+
+import javax.net.ssl.SSLException;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -85,9 +89,9 @@ final class TcpEndpoint {
     }
 
     /** Starts the event loops and binds the listener; on failure releases everything it started. */
-    static TcpEndpoint open(ChannelHost host) throws IOException {
+    static TcpEndpoint open(ChannelHost host, boolean tls) throws IOException {
         Objects.requireNonNull(host, "host");
-        ChannelContext context = ChannelContext.of(host, host.settings());
+        ChannelContext context = ChannelContext.of(host, host.settings(), tls ? tlsFor(host) : null);
         TcpEndpoint endpoint = new TcpEndpoint(host, context);
         try {
             endpoint.listener = endpoint.bind(context.settings());
@@ -95,8 +99,24 @@ final class TcpEndpoint {
             endpoint.close();
             throw e;
         }
-        LOG.info("TCP transport listening on {}", endpoint.boundAddress());
+        LOG.info("TCP transport listening on {}{}", endpoint.boundAddress(),
+                tls ? " with TLS 1.3, certificate " + context.tls().certificate().getSubjectX500Principal().getName() : "");
         return endpoint;
+    }
+
+    /** TLS with the host's node key; before any thread is started, so a failure leaves nothing behind. */
+    private static Tls tlsFor(ChannelHost host) throws IOException {
+        try {
+            return Tls.forNode(host.nodeKeyPair());
+        } catch (GeneralSecurityException | SSLException | RuntimeException e) {
+            throw new IOException("tls=true, but TLS cannot be set up with the node key: " + e, e);
+        }
+    }
+
+    /** The certificate this endpoint presents, null without TLS (tests, diagnostics). */
+    X509Certificate tlsCertificate() {
+        Tls tls = context.tls();
+        return tls == null ? null : tls.certificate();
     }
 
     /** The listener's address; null after a failed move lost it (see {@link #reconfigure}). */

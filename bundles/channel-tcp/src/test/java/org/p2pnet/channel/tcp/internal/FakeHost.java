@@ -40,6 +40,8 @@ final class FakeHost implements ChannelHost {
     final BlockingQueue<Identified> identified = new LinkedBlockingQueue<>();
     volatile TransportSettings settings;
     volatile Function<InetSocketAddress, Optional<ChannelException>> admission = remote -> Optional.empty();
+    /** The key pair handed to the transport for TLS: {@link #keys} unless a test makes a liar of this host. */
+    volatile KeyPair nodeKeys;
     /** When set, identified() throws it. */
     volatile ChannelException refuseIdentity;
     /** Runs inside identified(), before it returns the sink. */
@@ -49,6 +51,7 @@ final class FakeHost implements ChannelHost {
         this.settings = settings;
         this.keys = newKeyPair();
         this.identity = identityOf(keys);
+        this.nodeKeys = keys;
     }
 
     static TransportSettings settings(int maxFrameSize) {
@@ -83,6 +86,11 @@ final class FakeHost implements ChannelHost {
     @Override
     public IdentityPacket localIdentity() {
         return identity;
+    }
+
+    @Override
+    public KeyPair nodeKeyPair() {
+        return nodeKeys;
     }
 
     @Override
