@@ -1,6 +1,7 @@
 package org.p2pnet.core.internal;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -72,6 +73,8 @@ import org.p2pnet.api.packet.PacketHandler;
 import org.p2pnet.api.spi.ChannelSink;
 import org.p2pnet.api.spi.ChannelTransport;
 import org.p2pnet.api.spi.TransportChannel;
+import org.p2pnet.api.trust.IncomingPeerPolicy;
+import org.p2pnet.api.trust.Verdict;
 import org.p2pnet.core.internal.ChannelRegistry.Outcome;
 import org.p2pnet.core.internal.ChannelRegistry.Refused;
 import org.p2pnet.core.internal.ChannelRegistry.Registered;
@@ -235,6 +238,8 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     private final ChannelRegistry registry = new ChannelRegistry();
     private final KnownPeers knownPeers = new KnownPeers();
     private final Rejections rejections = new Rejections();
+    /** The IncomingPeerPolicy whiteboard (the trust bundle's block list); none allows every peer. */
+    private final PeerPolicies policies = new PeerPolicies();
     private final Set<PeerAddress> selfAddresses = ConcurrentHashMap.newKeySet();
     /** At most {@link #MAX_RETRY_BLOCKS}; changed under its own lock, read without. */
     private final Map<PeerId, RetryBlock> retryBlocks = new ConcurrentHashMap<>();
@@ -439,6 +444,26 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         listeners.put(serviceId, listener);
     }
 
+    @Reference(service = IncomingPeerPolicy.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindPeerPolicy", updated = "updatedPeerPolicy")
+    void bindPeerPolicy(ComponentServiceObjects<IncomingPeerPolicy> policy, ServiceReference<IncomingPeerPolicy> ref) {
+        addPolicy(LazyService.of(policy), ref);
+    }
+
+    void updatedPeerPolicy(ComponentServiceObjects<IncomingPeerPolicy> policy,
+                           ServiceReference<IncomingPeerPolicy> ref) {
+        policies.update(LazyService.of(policy), ref);
+    }
+
+    void unbindPeerPolicy(ServiceReference<?> ref) {
+        policies.remove(ref);
+    }
+
+    void addPolicy(LazyService<IncomingPeerPolicy> policy, ServiceReference<?> ref) {
+        policies.add(policy, ref);
+    }
+
     // ---------------------------------------------------------------- transport life
 
     /** Under {@link #transportLock}. */
@@ -530,6 +555,13 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         if (!running) {
             return Optional.of(new ChannelException(DisconnectReason.SHUTDOWN, "this node is shutting down"));
         }
+        InetAddress ip = remote == null ? null : remote.getAddress();
+        if (ip != null) {
+            Verdict verdict = policies.checkAddress(ip);
+            if (!verdict.allowed()) {
+                return Optional.of(refusal(verdict.reason(), String.valueOf(remote), verdict.message()));
+            }
+        }
         if (!s.acceptInbound()) {
             return Optional.of(refusal(DisconnectReason.INBOUND_DISABLED, String.valueOf(remote),
                     "this node does not accept inbound channels"));
@@ -574,6 +606,11 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
                 rememberSelf(Addresses.of(tc.remoteAddress()));
             }
             throw refusal(DisconnectReason.SELF_CONNECTION, remote, "this node dialled itself");
+        }
+        InetAddress ip = tc.remoteAddress() == null ? null : tc.remoteAddress().getAddress();
+        Verdict verdict = policies.checkPeer(peer, ip, tc.direction());
+        if (!verdict.allowed()) {
+            throw refusal(verdict.reason(), remote + " (" + peer.shortForm() + ")", verdict.message());
         }
         CoreChannel channel = new CoreChannel(this, b, tc, peer, identity.listenPort(), Instant.now());
         Outcome outcome = registry.register(channel, key.peerId(), s);
@@ -906,6 +943,11 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         if (!running) {
             return failed(DisconnectReason.SHUTDOWN, "the peer network is stopped");
         }
+        Verdict verdict = checkDial(address);
+        if (!verdict.allowed()) {
+            return CompletableFuture.failedFuture(refusal(verdict.reason(), address.toString(),
+                    "not dialling " + address + ": " + verdict.message()));
+        }
         Optional<CoreChannel> existing = openChannelAt(address);
         if (existing.isPresent()) {
             return CompletableFuture.completedFuture(existing.get());
@@ -967,6 +1009,17 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
             }
         });
         return result.copy();
+    }
+
+    /**
+     * The policy's verdict on dialling an address. Only an IP literal is checked here (a host name
+     * is never looked up for it); a name's channel is checked after IDENTITY, at its socket address.
+     */
+    private Verdict checkDial(PeerAddress address) {
+        if (policies.isEmpty()) {
+            return Verdict.ALLOW;
+        }
+        return Addresses.literal(address.host()).map(policies::checkAddress).orElse(Verdict.ALLOW);
     }
 
     private void dialFailed(CompletableFuture<PeerChannel> result, PeerAddress address, Throwable failure) {
@@ -1165,25 +1218,32 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         if (registry.count(ChannelDirection.OUTBOUND) >= settings.maxOutboundChannels()) {
             return OfferOutcome.LIMIT_REACHED;
         }
+        List<PeerAddress> dialable = peer.addresses().stream().filter(a -> checkDial(a).allowed()).toList();
+        if (dialable.isEmpty()) {
+            // every address is blocked: nothing to dial now (there is no BLOCKED outcome in this API version)
+            LOG.debug("Not dialling {} found by {}: every address is blocked {}", peer.peerId().shortForm(),
+                    peer.source(), peer.addresses());
+            return OfferOutcome.BACKING_OFF;
+        }
         if (!offers.startDial(peer.peerId())) {
             return OfferOutcome.ALREADY_CONNECTED;
         }
-        LOG.debug("Dialling {} found by {} at {}", peer.peerId().shortForm(), peer.source(), peer.addresses());
-        dialInTurn(peer, 0);
+        LOG.debug("Dialling {} found by {} at {}", peer.peerId().shortForm(), peer.source(), dialable);
+        dialInTurn(peer, dialable, 0);
         return OfferOutcome.DIALLING;
     }
 
     /** Tries the peer's addresses one after another until one gives a channel. */
-    private void dialInTurn(DiscoveredPeer peer, int index) {
-        connect(peer.addresses().get(index)).whenComplete((channel, failure) -> {
+    private void dialInTurn(DiscoveredPeer peer, List<PeerAddress> addresses, int index) {
+        connect(addresses.get(index)).whenComplete((channel, failure) -> {
             if (failure == null) {
                 offers.dialEnded(peer.peerId(), true);
                 if (!channel.peerId().equals(peer.peerId())) {
                     LOG.info("{} found {} at {}, but {} answered there", peer.source(), peer.peerId().shortForm(),
-                            peer.addresses().get(index), channel.peerId().shortForm());
+                            addresses.get(index), channel.peerId().shortForm());
                 }
-            } else if (index + 1 < peer.addresses().size() && running) {
-                dialInTurn(peer, index + 1);
+            } else if (index + 1 < addresses.size() && running) {
+                dialInTurn(peer, addresses, index + 1);
             } else {
                 offers.dialEnded(peer.peerId(), false);
                 LOG.debug("No address of {} found by {} answered: {}", peer.peerId().shortForm(), peer.source(),
