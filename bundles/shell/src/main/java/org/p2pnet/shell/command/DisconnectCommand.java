@@ -35,13 +35,7 @@ public class DisconnectCommand extends NetworkCommand {
 
     @Override
     public Object execute() throws Exception {
-        if (trailing != null && !trailing.isEmpty()) {
-            if (!"--reason".equals(trailing.get(0)) || trailing.size() < 2) {
-                throw userError("unexpected '" + String.join(" ", trailing)
-                        + "' after the peer; use: p2p:disconnect <peer> [--reason TEXT]");
-            }
-            reason = String.join(" ", trailing.subList(1, trailing.size()));
-        }
+        reason = trailingOption(trailing, "--reason", reason, "the peer", "p2p:disconnect <peer> [--reason TEXT]");
         if (reason.length() > DisconnectPacket.MAX_MESSAGE_LENGTH) {
             throw userError("--reason is longer than " + DisconnectPacket.MAX_MESSAGE_LENGTH + " characters");
         }

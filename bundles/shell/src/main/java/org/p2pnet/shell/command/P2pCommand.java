@@ -1,6 +1,7 @@
 package org.p2pnet.shell.command;
 
 import java.io.PrintStream;
+import java.util.List;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -25,6 +26,28 @@ abstract class P2pCommand implements Action {
 
     static CommandException userError(String message) {
         return new CommandException(message);
+    }
+
+    /**
+     * Karaf reads options only before the first argument, but operators naturally type
+     * {@code p2p:cmd <arg> --option TEXT}; such trailing words land in a multi-valued argument.
+     *
+     * @param trailing the words after the last real argument, or null
+     * @param option the option's name, {@code --reason}
+     * @param current the option's value when it came before the arguments (or its default)
+     * @param after what the words follow, for the error: {@code the peer}
+     * @param usage the command's usage line for the error
+     * @return the option's value: the trailing words joined by spaces, or {@code current} when there are none
+     */
+    static String trailingOption(List<String> trailing, String option, String current, String after, String usage)
+            throws CommandException {
+        if (trailing == null || trailing.isEmpty()) {
+            return current;
+        }
+        if (!option.equals(trailing.get(0)) || trailing.size() < 2) {
+            throw userError("unexpected '" + String.join(" ", trailing) + "' after " + after + "; use: " + usage);
+        }
+        return String.join(" ", trailing.subList(1, trailing.size()));
     }
 
     /** Resolves a full peer id or a unique prefix among known peers and open channels. */

@@ -21,7 +21,7 @@ class CommandAnnotationsTest {
     static Stream<Class<? extends P2pCommand>> commands() {
         return Stream.of(StatusCommand.class, IdentityCommand.class, PeersCommand.class, ChannelsCommand.class,
                 ConnectCommand.class, DisconnectCommand.class, SendCommand.class, MessagesCommand.class,
-                HandlersCommand.class);
+                HandlersCommand.class, BlockCommand.class, UnblockCommand.class, BlocklistShowCommand.class);
     }
 
     @ParameterizedTest
