@@ -91,17 +91,20 @@ public class GenesisOverlayIT {
         for (ExternalNode node : all) {
             ids.put(node, NodeViews.peerId(node));
         }
-        Instant deadline = allAnswered.plus(BOUND).plus(POLL_ALLOWANCE);
-        Map<ExternalNode, List<Channel>> last = Map.of();
-        for (int round = 0; round < 200 && Instant.now().isBefore(deadline); round++) {
-            Map<ExternalNode, List<Channel>> snapshot = channelsOfAll();
-            last = snapshot;
-            if (nodes.stream().allMatch(n -> distinctPeers(seen_(snapshot, n)) >= MIN_PEERS) && connected(snapshot, ids)) {
-                break;
-            }
-            Thread.sleep(200);
+        // the last snapshot polled is kept for the report, whether the wait succeeded or not
+        List<Map<ExternalNode, List<Channel>>> last = new ArrayList<>(List.of(Map.of()));
+        try {
+            P2pnetTestSupport.waitFor("every node holds " + MIN_PEERS + " channels in a connected overlay",
+                BOUND.plus(POLL_ALLOWANCE), () -> {
+                    Map<ExternalNode, List<Channel>> snapshot = channelsOfAll();
+                    last.set(0, snapshot);
+                    return nodes.stream().allMatch(n -> distinctPeers(seen_(snapshot, n)) >= MIN_PEERS)
+                        && connected(snapshot, ids);
+                });
+        } catch (AssertionError notYet) {
+            // reported below, with what each node held
         }
-        Map<ExternalNode, List<Channel>> seen = last;
+        Map<ExternalNode, List<Channel>> seen = last.get(0);
 
         StringBuilder report = new StringBuilder("overlay of " + url + " (all consoles answered at " + allAnswered + "):\n");
         boolean within = true;
