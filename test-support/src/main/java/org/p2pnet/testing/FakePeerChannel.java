@@ -94,6 +94,22 @@ public final class FakePeerChannel implements PeerChannel {
     }
 
     @Override
+    public boolean trustPending() {
+        return false;
+    }
+
+    @Override
+    public long untrustedDrops() {
+        return 0;
+    }
+
+    /** This fake has no key behind its id: an empty array. */
+    @Override
+    public byte[] peerPublicKey() {
+        return new byte[0];
+    }
+
+    @Override
     public Instant openedAt() {
         return OPENED;
     }

@@ -120,6 +120,16 @@ public class RecordingPeerNetwork implements PeerNetwork {
         throw unexpected();
     }
 
+    @Override
+    public void setTrustLevel(PeerId peer, org.p2pnet.api.TrustLevel level, String reason) {
+        throw unexpected();
+    }
+
+    @Override
+    public org.p2pnet.api.TrustSummary trustSummary() {
+        throw unexpected();
+    }
+
     private static UnsupportedOperationException unexpected() {
         return new UnsupportedOperationException("a handler has no business calling this");
     }

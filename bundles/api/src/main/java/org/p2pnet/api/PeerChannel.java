@@ -26,7 +26,35 @@ public interface PeerChannel {
 
     ChannelDirection direction();
 
+    /**
+     * The channel's trust level as set (by the inbound policy at open, the trust protocol, or
+     * {@link PeerNetwork#setTrustLevel}). While no {@link org.p2pnet.api.trust.IncomingPeerPolicy}
+     * is installed the core enforces at most {@link TrustLevel#DEFAULT} whatever this says.
+     */
     TrustLevel trustLevel();
+
+    /**
+     * True while the trust protocol runs on this channel: packets above the level are held (a
+     * bounded number) instead of dropped, and delivered or dropped when it ends.
+     *
+     * @since 1.2
+     */
+    boolean trustPending();
+
+    /**
+     * Packets received on this channel that were dropped because they needed a higher trust level.
+     *
+     * @since 1.2
+     */
+    long untrustedDrops();
+
+    /**
+     * The X.509 (SubjectPublicKeyInfo) encoding of the peer's public key, from which
+     * {@link #peerId()} derives. A copy.
+     *
+     * @since 1.2
+     */
+    byte[] peerPublicKey();
 
     /** When the channel was identified. */
     Instant openedAt();

@@ -76,6 +76,28 @@ public interface PeerNetwork {
         return 3;
     }
 
+    /**
+     * Sets the trust level of the peer's open channel (elevate or demote), at once: packets that
+     * need more than the new level are dropped from now on. Ends the trust protocol's pending
+     * state on that channel. Not persisted: use {@link org.p2pnet.api.trust.TrustDecisions} for
+     * a decision that outlives the channel.
+     *
+     * @param reason why, for the log (may be empty)
+     * @throws IllegalArgumentException when the peer has no open channel
+     * @throws IllegalStateException when {@code level} is ENHANCED and no inbound policy is
+     *         installed (the core fails closed)
+     * @since 1.2
+     */
+    void setTrustLevel(PeerId peer, TrustLevel level, String reason);
+
+    /**
+     * The trust state of the node: which policy is in force, counters of packets dropped for
+     * their trust level, the inbound queue's length.
+     *
+     * @since 1.2
+     */
+    TrustSummary trustSummary();
+
     /** Dispatch state per packet type. */
     List<HandlerInfo> handlers();
 
@@ -88,8 +110,10 @@ public interface PeerNetwork {
 
     /**
      * Inbound peers waiting for a decision, oldest first (P2PNet's InboundConnectingPeersQueue).
-     * Peers wait here only while an inbound policy puts them in queue mode; with no such policy
-     * every admitted peer is accepted at once and the queue stays empty.
+     * Peers wait here while the inbound policy's mode is {@link org.p2pnet.api.trust.InboundMode#QUEUE}
+     * or {@link org.p2pnet.api.trust.InboundMode#QUEUE_AND_EVENT} (or, with no policy installed,
+     * when the core's {@code inboundWithoutPolicy} is {@code queue}), in a bounded queue, until
+     * accepted, rejected or timed out (then refused with NOT_TRUSTED).
      */
     List<InboundRequest> inboundQueue();
 

@@ -13,5 +13,11 @@ public enum OfferOutcome {
     /** The peer asked not to be dialled yet, or recent dials to it failed. */
     BACKING_OFF,
     /** No channel transport is running. */
-    NO_TRANSPORT
+    NO_TRANSPORT,
+    /**
+     * Every address of the peer, or its id, is blocked by the inbound policy.
+     *
+     * @since 1.1
+     */
+    BLOCKED
 }

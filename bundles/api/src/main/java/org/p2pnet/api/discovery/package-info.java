@@ -3,7 +3,7 @@
  * the core, and the LAN discovery service's state for operators.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.p2pnet.api.discovery;
 
 import org.osgi.annotation.bundle.Export;

@@ -10,6 +10,13 @@ public final class PacketTypes {
     public static final String DATA = "DATA";
     public static final String MESSAGE = "MESSAGE";
     public static final String BROADCAST = "BROADCAST";
+    /**
+     * The default trust protocol's packet type. Not a built-in type: it travels as a
+     * {@link RawPacket}. Trust-protocol traffic ({@code TRUST} and types named {@code TRUST.<name>},
+     * for custom protocols) is delivered at trust level NONE, so that a protocol can run before
+     * the channel is trusted.
+     */
+    public static final String TRUST = "TRUST";
 
     /** Every built-in type. */
     public static final Set<String> BUILT_IN = Set.of(IDENTITY, DISCONNECT, PEER_GROUP, DATA, MESSAGE, BROADCAST);

@@ -5,13 +5,18 @@ import java.net.InetAddress;
 import org.osgi.annotation.versioning.ConsumerType;
 import org.p2pnet.api.ChannelDirection;
 import org.p2pnet.api.PeerId;
+import org.p2pnet.api.TrustLevel;
 
 /**
- * A whiteboard service that decides which peers may hold channels with this node. The core uses
- * the highest-ranked one ({@code service.ranking}); with none, every peer is allowed.
+ * A whiteboard service that decides which peers may hold channels with this node, and how an
+ * admitted channel starts (P2PNet's IncomingPeerTrustPolicy). The core uses the highest-ranked
+ * one ({@code service.ranking}). With none installed the core fails closed: no channel gets more
+ * than {@link TrustLevel#DEFAULT}, and inbound peers are refused or queued (core setting
+ * {@code inboundWithoutPolicy}).
  *
- * <p>Both methods are called on network threads: they must answer quickly, without I/O (no DNS),
- * and must not throw (a throwing policy is logged and its check treated as allowed).
+ * <p>Every method is called on network threads: it must answer quickly, without I/O (no DNS),
+ * and must not throw (a throwing {@code check*} is logged and treated as allowed; a throwing
+ * {@link #admission} as {@link Admission#FAIL_CLOSED}).
  */
 @ConsumerType
 public interface IncomingPeerPolicy {
@@ -33,4 +38,15 @@ public interface IncomingPeerPolicy {
      * @param direction who dialled
      */
     Verdict checkPeer(PeerId peer, InetAddress remote, ChannelDirection direction);
+
+    /**
+     * How a channel that passed {@link #checkPeer} starts: its trust level, whether the trust
+     * protocol runs on it, and (inbound only) whether the peer waits in the inbound queue or is
+     * decided by {@link InboundListener}s.
+     *
+     * @since 1.1
+     */
+    default Admission admission(PeerId peer, InetAddress remote, ChannelDirection direction) {
+        return Admission.OPEN;
+    }
 }
