@@ -3,12 +3,16 @@ package org.p2pnet.core.internal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -31,8 +35,23 @@ import org.p2pnet.api.spi.TransportChannel;
  * An identified channel: the {@link PeerChannel} handlers and applications see, and the
  * {@link ChannelSink} its transport delivers to. Packet counters are the core's; byte counters
  * come from the transport.
+ *
+ * <p>Trust: every received packet is routed through {@link #route}. While the channel waits in
+ * the inbound queue (<em>queued</em>: not registered, nothing dispatched) its packets are buffered
+ * ({@value #MAX_QUEUED_PACKETS} at most). While the trust protocol runs (<em>pending</em>), packets
+ * above the channel's level are held ({@value #MAX_HELD_PACKETS} packets and
+ * {@value #MAX_HELD_BYTES} bytes at most). Held packets are re-checked in arrival order when
+ * pending ends ({@link #drain}); packets that arrive meanwhile queue behind them, so the channel's
+ * order is kept. Past the bounds packets are dropped and counted as untrusted.
  */
 final class CoreChannel implements PeerChannel, ChannelSink {
+    /** Packets held per channel while its trust protocol runs (or while the held ones are released). */
+    static final int MAX_HELD_PACKETS = 256;
+    /** Bytes (estimated by {@link PacketSizes}) held per channel. */
+    static final long MAX_HELD_BYTES = 4L * 1024 * 1024;
+    /** Packets buffered per channel while it waits in the inbound queue. */
+    static final int MAX_QUEUED_PACKETS = 64;
+
     private final PeerNetworkImpl network;
     private final TransportBinding binding;
     private final TransportChannel transport;
@@ -51,10 +70,36 @@ final class CoreChannel implements PeerChannel, ChannelSink {
     private volatile TrustLevel trustLevel = TrustLevel.DEFAULT;
     /** The address connect() dialled to open this channel, when it is an outbound one we dialled. */
     private volatile PeerAddress dialled;
+    /** X.509 encoding of the peer's key, from its IDENTITY. */
+    private final byte[] peerPublicKey;
+    private final LongAdder untrustedDrops = new LongAdder();
+    /** Set once the channel is closed for sending too many packets above its level. */
+    private final AtomicBoolean closedUntrusted = new AtomicBoolean();
+    /** Increases with each trust protocol run and each operator decision: a run applies only while current. */
+    private final AtomicLong trustRun = new AtomicLong();
+    /** The channel was admitted while no inbound policy was installed: a policy that binds re-admits it. */
+    private final AtomicBoolean admittedFailClosed = new AtomicBoolean();
+    /** How the channel closed, once it did. */
+    private volatile DisconnectRecord closedHow;
 
+    /** Guards the held packets and the queued / pending / draining states. */
+    private final Object trustLock = new Object();
+    private final ArrayDeque<Packet> held = new ArrayDeque<>();
+    private long heldBytes;
+    private volatile boolean queued;
+    private volatile boolean pending;
+    private boolean draining;
+
+    /** For tests: a channel whose peer key is unknown. */
     CoreChannel(PeerNetworkImpl network, TransportBinding binding, TransportChannel transport, PeerId peerId,
                 int advertisedListenPort, Instant openedAt) {
+        this(network, binding, transport, peerId, advertisedListenPort, openedAt, new byte[0]);
+    }
+
+    CoreChannel(PeerNetworkImpl network, TransportBinding binding, TransportChannel transport, PeerId peerId,
+                int advertisedListenPort, Instant openedAt, byte[] peerPublicKey) {
         this.network = network;
+        this.peerPublicKey = peerPublicKey.clone();
         this.binding = binding;
         this.transport = transport;
         this.peerId = peerId;
@@ -93,12 +138,190 @@ final class CoreChannel implements PeerChannel, ChannelSink {
         return scope < 0 ? text : text.substring(0, scope);
     }
 
-    /**
-     * Sets the trust level. Nothing in the core raises it yet (the trust bundle will); the
-     * trimming order reads it.
-     */
+    /** Sets the trust level as set (admission, trust protocol, operator); enforcement and trimming read it. */
     void trustLevel(TrustLevel level) {
         trustLevel = Objects.requireNonNull(level, "level");
+    }
+
+    // --- trust state ---
+
+    /** Remembers that the channel was admitted while the core failed closed. */
+    void admittedFailClosed(boolean value) {
+        admittedFailClosed.set(value);
+    }
+
+    /** @return true (once) when the channel was admitted while the core failed closed */
+    boolean takeAdmittedFailClosed() {
+        return admittedFailClosed.getAndSet(false);
+    }
+
+    /** Counts one packet dropped for its trust level. @return the channel's count so far */
+    long countUntrustedDrop() {
+        untrustedDrops.increment();
+        return untrustedDrops.sum();
+    }
+
+    /** @return true (once) when the channel is to be closed for its untrusted packets */
+    boolean claimUntrustedClose() {
+        return closedUntrusted.compareAndSet(false, true);
+    }
+
+    /** Starts a trust protocol run (or an operator decision that ends one). @return its token */
+    long nextTrustRun() {
+        return trustRun.incrementAndGet();
+    }
+
+    /** True while {@code token} is the latest run and the channel is open. */
+    boolean isCurrentTrustRun(long token) {
+        return trustRun.get() == token && !closed.get();
+    }
+
+    /** Packets above the level are held from now on, until {@link #endPending}. */
+    void startPending() {
+        synchronized (trustLock) {
+            pending = true;
+        }
+    }
+
+    /** Puts the channel in the inbound queue: its packets are buffered, nothing is dispatched. */
+    void enterQueue() {
+        synchronized (trustLock) {
+            queued = true;
+        }
+    }
+
+    boolean isQueued() {
+        return queued;
+    }
+
+    /**
+     * Takes the channel out of the inbound queue: packets received from now on wait behind the
+     * buffered ones until {@link #drain} releases them.
+     *
+     * @param trustPending true when the trust protocol is to run: packets above the level stay held
+     */
+    void leaveQueue(boolean trustPending) {
+        synchronized (trustLock) {
+            queued = false;
+            pending = trustPending;
+            draining = true;
+        }
+    }
+
+    /** How many packets are held or buffered now. */
+    int heldCount() {
+        synchronized (trustLock) {
+            return held.size();
+        }
+    }
+
+    /**
+     * Routes a packet received from the network: buffered while queued, held while it waits for
+     * the trust protocol or behind held packets being released, else checked and dispatched.
+     */
+    void route(Packet packet) {
+        boolean overflow;
+        synchronized (trustLock) {
+            int bound = 0;
+            if (queued) {
+                bound = MAX_QUEUED_PACKETS;
+            } else if (draining || (pending && !network.permits(this, packet))) {
+                bound = MAX_HELD_PACKETS;
+            }
+            if (bound > 0 && hold(packet, bound)) {
+                return;
+            }
+            overflow = bound > 0;
+        }
+        if (overflow) {
+            network.dropHeldOverflow(this, packet);
+        } else {
+            network.enforce(this, packet);
+        }
+    }
+
+    /** Under {@link #trustLock}. @return false when the bounds leave no room */
+    private boolean hold(Packet packet, int maxPackets) {
+        long size = PacketSizes.estimate(packet);
+        if (held.size() >= maxPackets || heldBytes + size > MAX_HELD_BYTES) {
+            return false;
+        }
+        held.addLast(packet);
+        heldBytes += size;
+        return true;
+    }
+
+    /**
+     * Ends the pending state (the trust protocol ended, or an operator decided) and releases the
+     * held packets in arrival order, on the calling thread, before any newer packet.
+     */
+    void endPending() {
+        synchronized (trustLock) {
+            if (!pending) {
+                return;
+            }
+            pending = false;
+            if (draining || held.isEmpty()) {
+                // a release under way takes the kept packets up again
+                return;
+            }
+            draining = true;
+        }
+        drain();
+    }
+
+    /**
+     * Releases held packets in order, through enforcement. While still pending, the packets
+     * above the level stay held (in order); those within it are dispatched. Packets that arrive
+     * during the release queue behind. Called only by the thread that set {@code draining}.
+     */
+    void drain() {
+        List<Packet> kept = new ArrayList<>();
+        for (;;) {
+            Packet next;
+            synchronized (trustLock) {
+                if (!pending && !kept.isEmpty()) {
+                    // pending ended meanwhile: the kept packets are older than anything still held
+                    for (int i = kept.size() - 1; i >= 0; i--) {
+                        held.addFirst(kept.get(i));
+                    }
+                    kept.clear();
+                }
+                next = held.pollFirst();
+                if (next == null) {
+                    held.addAll(kept);
+                    draining = false;
+                    return;
+                }
+                if (pending && !network.permits(this, next)) {
+                    kept.add(next);
+                    continue;
+                }
+                heldBytes -= PacketSizes.estimate(next);
+            }
+            if (closed.get()) {
+                discardHeld();
+                synchronized (trustLock) {
+                    draining = false;
+                }
+                return;
+            }
+            network.enforce(this, next);
+        }
+    }
+
+    /** Forgets held packets (the channel is closing). */
+    void discardHeld() {
+        synchronized (trustLock) {
+            held.clear();
+            heldBytes = 0;
+            pending = false;
+        }
+    }
+
+    /** How the channel closed, or null while it has not. */
+    DisconnectRecord closedHow() {
+        return closedHow;
     }
 
     /** True once this side chose to end the channel, or heard the remote end it: it is on its way out. */
@@ -176,7 +399,10 @@ final class CoreChannel implements PeerChannel, ChannelSink {
     void markClosed(DisconnectRecord how) {
         if (closed.compareAndSet(false, true)) {
             DisconnectRecord intent = ending.get();
-            network.channelClosed(this, intent != null ? intent : how);
+            DisconnectRecord effective = intent != null ? intent : how;
+            closedHow = effective;
+            discardHeld();
+            network.channelClosed(this, effective);
         }
     }
 
@@ -210,6 +436,21 @@ final class CoreChannel implements PeerChannel, ChannelSink {
     @Override
     public TrustLevel trustLevel() {
         return trustLevel;
+    }
+
+    @Override
+    public boolean trustPending() {
+        return pending;
+    }
+
+    @Override
+    public long untrustedDrops() {
+        return untrustedDrops.sum();
+    }
+
+    @Override
+    public byte[] peerPublicKey() {
+        return peerPublicKey.clone();
     }
 
     @Override

@@ -18,7 +18,17 @@ record CoreSettings(int port, String bindAddress, String networkName, boolean ac
                     Duration idleTimeout, int writeBufferLowWaterMark, int writeBufferHighWaterMark,
                     long writeBufferLimit, int pendingBufferCapacity, Duration pendingBufferMaxWait,
                     long pendingBufferMaxBytes, Path storageDir, int minPeers, int maxChannelsPerIp,
-                    int highWatermark, int lowWatermark, Set<PeerId> protectedPeers) {
+                    int highWatermark, int lowWatermark, Set<PeerId> protectedPeers, int maxUntrustedPackets,
+                    InboundWithoutPolicy inboundWithoutPolicy, int inboundQueueCapacity, Duration inboundQueueTimeout,
+                    Duration trustProtocolTimeout) {
+
+    /** What the core does with inbound peers while no inbound policy is installed (key {@code inboundWithoutPolicy}). */
+    enum InboundWithoutPolicy {
+        /** Refused with NOT_TRUSTED. */
+        REFUSE,
+        /** Held in the inbound queue for an operator's decision. */
+        QUEUE
+    }
 
     static final int MIN_FRAME_SIZE = 64;
     static final int MAX_FRAME_SIZE = 256 * 1024 * 1024;
@@ -33,6 +43,10 @@ record CoreSettings(int port, String bindAddress, String networkName, boolean ac
     static final int MAX_CHANNELS_PER_IP = 1024;
     /** Largest highWatermark; 0 turns trimming off. */
     static final int MAX_WATERMARK = 4096;
+    static final int MAX_UNTRUSTED_PACKETS = 1_000_000;
+    static final int MAX_INBOUND_QUEUE = 10_000;
+    static final int MAX_INBOUND_QUEUE_SECONDS = 3600;
+    static final int MAX_TRUST_PROTOCOL_SECONDS = 300;
 
     /** Karaf's data directory, where the node key lives by default. */
     static final String KARAF_DATA = "karaf.data";
@@ -82,9 +96,18 @@ record CoreSettings(int port, String bindAddress, String networkName, boolean ac
                     "must be lower than highWatermark " + highMark);
         }
         Set<PeerId> protectedPeers = protectedPeers(c.protectedPeers());
+        int maxUntrusted = range("maxUntrustedPackets", c.maxUntrustedPackets(), 1, MAX_UNTRUSTED_PACKETS);
+        InboundWithoutPolicy withoutPolicy = inboundWithoutPolicy(c.inboundWithoutPolicy());
+        int queueCapacity = range("inboundQueueCapacity", c.inboundQueueCapacity(), 1, MAX_INBOUND_QUEUE);
+        int queueSeconds = range("inboundQueueTimeoutSeconds", c.inboundQueueTimeoutSeconds(), 1,
+                MAX_INBOUND_QUEUE_SECONDS);
+        int trustSeconds = range("trustProtocolTimeoutSeconds", c.trustProtocolTimeoutSeconds(), 1,
+                MAX_TRUST_PROTOCOL_SECONDS);
         return new CoreSettings(port, bindAddress, networkName, c.acceptInbound(), maxFrameSize, maxIn, maxOut,
                 Duration.ofSeconds(handshake), Duration.ofMinutes(idle), low, high, limit, capacity,
-                Duration.ofSeconds(wait), maxBytes, storage, minPeers, perIp, highMark, lowMark, protectedPeers);
+                Duration.ofSeconds(wait), maxBytes, storage, minPeers, perIp, highMark, lowMark, protectedPeers,
+                maxUntrusted, withoutPolicy, queueCapacity, Duration.ofSeconds(queueSeconds),
+                Duration.ofSeconds(trustSeconds));
     }
 
     /** True when trimming is on: highWatermark is set. */
@@ -135,6 +158,17 @@ record CoreSettings(int port, String bindAddress, String networkName, boolean ac
             }
         }
         return Set.copyOf(peers);
+    }
+
+    /** {@code refuse} or {@code queue}, any case, blanks around ignored. */
+    private static InboundWithoutPolicy inboundWithoutPolicy(String value) {
+        String v = value == null ? "" : value.trim();
+        for (InboundWithoutPolicy option : InboundWithoutPolicy.values()) {
+            if (option.name().equalsIgnoreCase(v)) {
+                return option;
+            }
+        }
+        throw new InvalidConfigurationException("inboundWithoutPolicy", value, "must be refuse or queue");
     }
 
     private static String bindAddress(String value) {

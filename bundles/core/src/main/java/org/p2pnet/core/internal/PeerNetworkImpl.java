@@ -29,6 +29,13 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.osgi.framework.BundleContext;
@@ -47,6 +54,7 @@ import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.p2pnet.api.ChannelDirection;
 import org.p2pnet.api.ChannelException;
 import org.p2pnet.api.DisconnectReason;
@@ -64,6 +72,7 @@ import org.p2pnet.api.PeerInfo;
 import org.p2pnet.api.PeerListener;
 import org.p2pnet.api.PeerNetwork;
 import org.p2pnet.api.TrustLevel;
+import org.p2pnet.api.TrustSummary;
 import org.p2pnet.api.discovery.DiscoveredPeer;
 import org.p2pnet.api.discovery.OfferOutcome;
 import org.p2pnet.api.packet.DisconnectPacket;
@@ -73,7 +82,12 @@ import org.p2pnet.api.packet.PacketHandler;
 import org.p2pnet.api.spi.ChannelSink;
 import org.p2pnet.api.spi.ChannelTransport;
 import org.p2pnet.api.spi.TransportChannel;
+import org.p2pnet.api.trust.Admission;
+import org.p2pnet.api.trust.InboundListener;
+import org.p2pnet.api.trust.InboundMode;
 import org.p2pnet.api.trust.IncomingPeerPolicy;
+import org.p2pnet.api.trust.TrustProtocol;
+import org.p2pnet.api.trust.TrustRefusedException;
 import org.p2pnet.api.trust.Verdict;
 import org.p2pnet.core.internal.ChannelRegistry.Outcome;
 import org.p2pnet.core.internal.ChannelRegistry.Refused;
@@ -86,6 +100,12 @@ import org.slf4j.LoggerFactory;
  * The {@link PeerNetwork} service: node identity, channel registry with the duplicate rule,
  * known peers, dispatch to the packet handler whiteboard (with the hot-swap buffer), peer events,
  * and the host side of the optional, dynamically bound {@link ChannelTransport}.
+ *
+ * <p>Trust: each received packet is checked against its channel's trust level before dispatch
+ * (held while the trust protocol runs, else dropped and counted; closed past
+ * {@code maxUntrustedPackets}); admitted channels start as the highest-ranked
+ * {@link IncomingPeerPolicy} says (level, trust protocol, inbound mode: listeners and/or the
+ * inbound queue); with no policy the core fails closed. See the bundle's README, "Trust".
  */
 @Component(service = {PeerNetwork.class, NodeSigner.class}, immediate = true, configurationPid = PeerNetworkImpl.PID)
 @Designate(ocd = PeerNetworkImpl.Config.class)
@@ -105,6 +125,15 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     static final int MAX_RETRY_BLOCKS = 1024;
     /** The only key algorithm of protocol version 1. */
     static final String KEY_ALGORITHM = "Ed25519";
+    /** The core's executor thread: trust protocol runs, their timeouts, inbound queue timeouts, re-admission. */
+    static final String TRUST_THREAD = "p2pnet-core-trust";
+    static final String NO_POLICY_INBOUND = "no trust policy is installed: this node refuses inbound peers"
+            + " (core setting inboundWithoutPolicy)";
+    static final String NO_POLICY_ENHANCED = "no trust policy is installed: the core fails closed, so nothing is"
+            + " trusted beyond DEFAULT";
+    static final String OPERATOR_REJECTION = "rejected by the operator";
+    /** The EventAdmin property of an inbound attempt that carries its request id. */
+    static final String PROP_REQUEST_ID = "request.id";
     private static final int MAX_SELF_ADDRESSES = 64;
     private static final int MAX_LOST_DIALS = 64;
 
@@ -217,6 +246,36 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
                 description = "Comma-separated peer ids (64 hex digits) whose channels are never trimmed"
                         + " and not limited per IP.")
         String protectedPeers() default "";
+
+        @AttributeDefinition(name = "Maximum untrusted packets", min = "1", max = "1000000",
+                description = "Packets a channel may send that need more than its trust level (dropped and"
+                        + " counted) before the core closes it with NOT_TRUSTED (1-1000000). Applies immediately.")
+        int maxUntrustedPackets() default 100;
+
+        @AttributeDefinition(name = "Inbound peers without a trust policy",
+                description = "While no inbound trust policy (the p2pnet-trust feature) is installed the core fails"
+                        + " closed; inbound peers are then refused with NOT_TRUSTED (refuse) or held in the inbound"
+                        + " queue for p2p:inbound-accept (queue). Applies to new channels.",
+                options = {
+                        @Option(label = "refuse", value = "refuse"),
+                        @Option(label = "queue", value = "queue")
+                })
+        String inboundWithoutPolicy() default "refuse";
+
+        @AttributeDefinition(name = "Inbound queue capacity", min = "1", max = "10000",
+                description = "Most inbound peers waiting for a decision at once (1-10000); beyond, a peer is"
+                        + " refused with TOO_MANY_CHANNELS. Held peers count against maxInboundChannels.")
+        int inboundQueueCapacity() default 32;
+
+        @AttributeDefinition(name = "Inbound queue timeout (s)", min = "1", max = "3600",
+                description = "How long an inbound peer waits in the queue for a decision before it is refused with"
+                        + " NOT_TRUSTED (1-3600). Applies to peers queued from then on.")
+        int inboundQueueTimeoutSeconds() default 120;
+
+        @AttributeDefinition(name = "Trust protocol timeout (s)", min = "1", max = "300",
+                description = "How long a trust protocol run may take (1-300); past it the channel keeps the level"
+                        + " it started with and its held packets are re-checked. Applies to new runs.")
+        int trustProtocolTimeoutSeconds() default 15;
     }
 
     /**
@@ -254,6 +313,18 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     private final LongAdder packetsIn = new LongAdder();
     private final LongAdder packetsOut = new LongAdder();
     private final LongAdder rejectedConfigurations = new LongAdder();
+    /** InboundListener whiteboard, asked in ranking order. */
+    private final Ranked<InboundListener> inboundListeners = new Ranked<>();
+    /** TrustProtocol whiteboard: the highest-ranked one runs. */
+    private final Ranked<TrustProtocol> protocols = new Ranked<>();
+    private final InboundQueue queue = new InboundQueue();
+    /** The core's executor (one daemon thread, {@value #TRUST_THREAD}); shut down in deactivate. */
+    private final ScheduledThreadPoolExecutor executor;
+    private final LongAdder droppedUntrusted = new LongAdder();
+    private final LongAdder closedUntrusted = new LongAdder();
+    private final Throttle untrustedLog = new Throttle(1, TimeUnit.SECONDS);
+    private final Throttle trustFailureLog = new Throttle(1, TimeUnit.SECONDS);
+    private final Throttle listenerFailureLog = new Throttle(1, TimeUnit.SECONDS);
     /** Serializes transport open / reconfigure / close. */
     private final Object transportLock = new Object();
     /** Serializes the choice of channels to trim. */
@@ -290,6 +361,13 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         this.agent = agent;
         this.dispatcher = new Dispatcher(settings.pendingBufferCapacity(), settings.pendingBufferMaxWait(),
                 settings.pendingBufferMaxBytes());
+        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, TRUST_THREAD);
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         LOG.info("p2pnet node {} ({}) is up in network '{}'", key.peerId(), agent, settings.networkName());
     }
 
@@ -340,6 +418,10 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         for (CoreChannel c : registry.tracked()) {
             c.disconnect(DisconnectReason.SHUTDOWN, "the node is shutting down");
         }
+        for (InboundQueue.Entry e : queue.clear()) {
+            e.cancelTimeout();
+            e.channel.close(DisconnectReason.SHUTDOWN, "the node is shutting down");
+        }
         if (b != null) {
             try {
                 b.transport().close();
@@ -355,6 +437,14 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         }
         pendingDials.forEach(f -> f.completeExceptionally(
                 new ChannelException(DisconnectReason.SHUTDOWN, "the peer network stopped")));
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("The {} thread did not stop within 5 s", TRUST_THREAD);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         dispatcher.close();
         LOG.info("p2pnet node {} stopped", key.peerId());
     }
@@ -460,8 +550,60 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         policies.remove(ref);
     }
 
+    /**
+     * Adds a policy. When it is the first one (the core failed closed until now), channels admitted
+     * meanwhile are re-admitted by it on the core executor.
+     */
     void addPolicy(LazyService<IncomingPeerPolicy> policy, ServiceReference<?> ref) {
-        policies.add(policy, ref);
+        boolean wasEmpty;
+        synchronized (policies) {
+            wasEmpty = policies.isEmpty();
+            policies.add(policy, ref);
+        }
+        if (wasEmpty) {
+            LOG.info("An inbound trust policy is installed: the core no longer fails closed");
+            execute(this::readmitFailClosed);
+        }
+    }
+
+    @Reference(service = InboundListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindInboundListener", updated = "updatedInboundListener")
+    void bindInboundListener(ComponentServiceObjects<InboundListener> listener,
+                             ServiceReference<InboundListener> ref) {
+        addInboundListener(LazyService.of(listener), ref);
+    }
+
+    void updatedInboundListener(ComponentServiceObjects<InboundListener> listener,
+                                ServiceReference<InboundListener> ref) {
+        inboundListeners.update(LazyService.of(listener), ref);
+    }
+
+    void unbindInboundListener(ServiceReference<?> ref) {
+        inboundListeners.remove(ref);
+    }
+
+    void addInboundListener(LazyService<InboundListener> listener, ServiceReference<?> ref) {
+        inboundListeners.add(listener, ref);
+    }
+
+    @Reference(service = TrustProtocol.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindTrustProtocol", updated = "updatedTrustProtocol")
+    void bindTrustProtocol(ComponentServiceObjects<TrustProtocol> protocol, ServiceReference<TrustProtocol> ref) {
+        addTrustProtocol(LazyService.of(protocol), ref);
+    }
+
+    void updatedTrustProtocol(ComponentServiceObjects<TrustProtocol> protocol, ServiceReference<TrustProtocol> ref) {
+        protocols.update(LazyService.of(protocol), ref);
+    }
+
+    void unbindTrustProtocol(ServiceReference<?> ref) {
+        protocols.remove(ref);
+    }
+
+    void addTrustProtocol(LazyService<TrustProtocol> protocol, ServiceReference<?> ref) {
+        protocols.add(protocol, ref);
     }
 
     // ---------------------------------------------------------------- transport life
@@ -566,7 +708,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
             return Optional.of(refusal(DisconnectReason.INBOUND_DISABLED, String.valueOf(remote),
                     "this node does not accept inbound channels"));
         }
-        if (registry.count(ChannelDirection.INBOUND) >= s.maxInboundChannels()) {
+        if (registry.count(ChannelDirection.INBOUND) + queue.size() >= s.maxInboundChannels()) {
             return Optional.of(refusal(DisconnectReason.TOO_MANY_CHANNELS, String.valueOf(remote),
                     "the inbound channel limit of " + s.maxInboundChannels() + " is reached"));
         }
@@ -612,7 +754,57 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         if (!verdict.allowed()) {
             throw refusal(verdict.reason(), remote + " (" + peer.shortForm() + ")", verdict.message());
         }
-        CoreChannel channel = new CoreChannel(this, b, tc, peer, identity.listenPort(), Instant.now());
+        boolean failClosed = policies.isEmpty();
+        boolean inbound = tc.direction() == ChannelDirection.INBOUND;
+        Admission admission;
+        if (failClosed) {
+            if (inbound && s.inboundWithoutPolicy() == CoreSettings.InboundWithoutPolicy.REFUSE) {
+                throw refusal(DisconnectReason.NOT_TRUSTED, remote + " (" + peer.shortForm() + ")", NO_POLICY_INBOUND);
+            }
+            admission = Admission.FAIL_CLOSED;
+        } else {
+            admission = policies.admission(peer, ip, tc.direction());
+        }
+        CoreChannel channel = new CoreChannel(this, b, tc, peer, identity.listenPort(), Instant.now(),
+                identity.publicKeyBytes());
+        channel.trustLevel(admission.level());
+        channel.admittedFailClosed(failClosed);
+        if (inbound) {
+            InboundMode mode = failClosed ? InboundMode.QUEUE : admission.inboundMode();
+            InboundRequest request = new InboundRequest(queue.newId(), peer, channel.remoteAddress(),
+                    identity.agent(), Instant.now());
+            if (mode != InboundMode.QUEUE) {
+                postInboundAttempt(request, tc.direction());
+                Verdict objection = askInboundListeners(request);
+                if (!objection.allowed()) {
+                    throw refusal(objection.reason(), remote + " (" + peer.shortForm() + ")", objection.message());
+                }
+            }
+            if (mode != InboundMode.EVENT) {
+                enqueue(new InboundQueue.Entry(request, channel, identity, admission, failClosed), remote);
+                return channel;
+            }
+        }
+        if (admission.runTrustProtocol()) {
+            channel.startPending();
+        }
+        register(channel, identity, remote);
+        if (admission.runTrustProtocol()) {
+            runTrustProtocol(channel);
+        }
+        return channel;
+    }
+
+    /**
+     * Registers an identified channel (limits and the duplicate rule), posts CONNECTED and
+     * dispatches its IDENTITY; then trims.
+     *
+     * @throws ChannelException when the limits or the duplicate rule refuse it (counted)
+     */
+    private void register(CoreChannel channel, IdentityPacket identity, String remote) {
+        CoreSettings s = settings;
+        PeerId peer = channel.peerId();
+        TransportChannel tc = channel.transport();
         Outcome outcome = registry.register(channel, key.peerId(), s);
         if (outcome instanceof Refused r) {
             rejections.record(r.reason(), remote + " (" + peer.shortForm() + ")", r.message());
@@ -651,7 +843,6 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
             throw t;
         }
         trim(channel);
-        return channel;
     }
 
     /**
@@ -776,7 +967,11 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
             channel.close(DisconnectReason.PROTOCOL_VIOLATION, "IDENTITY is allowed only as the first packet");
             return;
         }
-        dispatcher.dispatch(channel, packet);
+        if (packet instanceof DisconnectPacket d && channel.isQueued()) {
+            leftQueue(channel, d);
+            return;
+        }
+        channel.route(packet);
     }
 
     void sent() {
@@ -784,6 +979,13 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     }
 
     void channelClosed(CoreChannel channel, DisconnectRecord how) {
+        InboundQueue.Entry waiting = queue.remove(channel);
+        if (waiting != null) {
+            waiting.cancelTimeout();
+            LOG.info("Inbound request {} of {} ended while it waited: {} {}", waiting.request.requestId(),
+                    channel.peerId().shortForm(), how.reason(), how.message());
+            return;
+        }
         if (!registry.unregister(channel)) {
             LOG.debug("Replaced channel {} closed: {}", channel, how.reason());
             return;
@@ -1220,10 +1422,9 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         }
         List<PeerAddress> dialable = peer.addresses().stream().filter(a -> checkDial(a).allowed()).toList();
         if (dialable.isEmpty()) {
-            // every address is blocked: nothing to dial now (there is no BLOCKED outcome in this API version)
             LOG.debug("Not dialling {} found by {}: every address is blocked {}", peer.peerId().shortForm(),
                     peer.source(), peer.addresses());
-            return OfferOutcome.BACKING_OFF;
+            return OfferOutcome.BLOCKED;
         }
         if (!offers.startDial(peer.peerId())) {
             return OfferOutcome.ALREADY_CONNECTED;
@@ -1252,24 +1453,401 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         });
     }
 
-    /*
-     * Nothing queues inbound peers yet: admission is accept-or-refuse until an inbound policy
-     * with a queue mode exists (the trust bundle). The queue is therefore empty, and a decision
-     * on a request that is not waiting is refused with the reason.
+    // ---------------------------------------------------------------- trust: enforcement
+
+    /** The level the core enforces on a channel: at most DEFAULT while no inbound policy is installed. */
+    TrustLevel effectiveLevel(CoreChannel channel) {
+        TrustLevel level = channel.trustLevel();
+        return policies.isEmpty() ? level.min(TrustLevel.DEFAULT) : level;
+    }
+
+    /** True when the channel's effective level allows the packet's type. */
+    boolean permits(CoreChannel channel, Packet packet) {
+        return effectiveLevel(channel).atLeast(TrustLevel.requiredFor(packet.type()));
+    }
+
+    /** Dispatches a packet its channel's level allows; drops and counts any other. */
+    void enforce(CoreChannel channel, Packet packet) {
+        TrustLevel level = effectiveLevel(channel);
+        TrustLevel required = TrustLevel.requiredFor(packet.type());
+        if (level.atLeast(required)) {
+            dispatcher.dispatch(channel, packet);
+        } else {
+            dropUntrusted(channel, packet, level, "it needs trust level " + required);
+        }
+    }
+
+    /** A packet found no room among the held ones (trust protocol pending, or waiting in the inbound queue). */
+    void dropHeldOverflow(CoreChannel channel, Packet packet) {
+        dropUntrusted(channel, packet, effectiveLevel(channel), channel.isQueued()
+                ? "the peer waits in the inbound queue and " + CoreChannel.MAX_QUEUED_PACKETS
+                        + " of its packets are buffered already"
+                : "the trust protocol runs and the channel's held packets are at their bound ("
+                        + CoreChannel.MAX_HELD_PACKETS + " packets, " + CoreChannel.MAX_HELD_BYTES + " bytes)");
+    }
+
+    /**
+     * Counts a dropped packet (channel and node), logs at most once a second, and closes the
+     * channel with NOT_TRUSTED once its drops exceed {@code maxUntrustedPackets}.
      */
+    private void dropUntrusted(CoreChannel channel, Packet packet, TrustLevel level, String why) {
+        long n = channel.countUntrustedDrop();
+        droppedUntrusted.increment();
+        long skipped = untrustedLog.pass();
+        if (skipped >= 0) {
+            LOG.warn("Dropped a {} packet from {}: {}, the channel is at {}{}", packet.type(), channel, why, level,
+                    skipped == 0 ? "" : " (" + skipped + " more drops not logged)");
+        }
+        int max = settings.maxUntrustedPackets();
+        if (n > max && channel.claimUntrustedClose()) {
+            closedUntrusted.increment();
+            String message = "sent " + n + " packets that need more than its trust level " + level;
+            rejections.record(DisconnectReason.NOT_TRUSTED, channel.toString(), message
+                    + " (maxUntrustedPackets " + max + ")");
+            if (channel.isQueued()) {
+                InboundQueue.Entry entry = queue.remove(channel);
+                if (entry != null) {
+                    entry.cancelTimeout();
+                }
+                channel.close(DisconnectReason.NOT_TRUSTED, message);
+            } else {
+                channel.disconnect(DisconnectReason.NOT_TRUSTED, message);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- trust: levels and protocol runs
+
     @Override
-    public List<InboundRequest> inboundQueue() {
-        return List.of();
+    public void setTrustLevel(PeerId peer, TrustLevel level, String reason) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(level, "level");
+        CoreChannel channel = registry.byPeer(peer).filter(CoreChannel::isOpen).orElseThrow(
+                () -> new IllegalArgumentException("no open channel with " + peer.shortForm()));
+        if (level == TrustLevel.ENHANCED && policies.isEmpty()) {
+            throw new IllegalStateException(NO_POLICY_ENHANCED);
+        }
+        TrustLevel old = channel.trustLevel();
+        channel.trustLevel(level);
+        channel.nextTrustRun(); // a protocol run still under way no longer decides
+        LOG.info("Trust of {}: {} -> {}{}", peer.shortForm(), old, level,
+                reason == null || reason.isBlank() ? "" : " (" + reason + ")");
+        channel.endPending();
+    }
+
+    /**
+     * Runs the highest-ranked trust protocol on a channel marked pending, on the core executor.
+     * With none installed (or the executor stopped) pending ends at once.
+     */
+    private void runTrustProtocol(CoreChannel channel) {
+        long token = channel.nextTrustRun();
+        Optional<TrustProtocol> protocol = protocols.first();
+        if (protocol.isEmpty()) {
+            LOG.debug("No trust protocol is installed: {} stays at {}", channel, channel.trustLevel());
+            channel.endPending();
+            return;
+        }
+        if (!execute(() -> startTrustRun(channel, protocol.get(), token))) {
+            channel.endPending();
+        }
+    }
+
+    private void startTrustRun(CoreChannel channel, TrustProtocol protocol, long token) {
+        CompletableFuture<TrustLevel> outcome = new CompletableFuture<>();
+        try {
+            CompletionStage<TrustLevel> run = protocol.run(channel);
+            if (run == null) {
+                outcome.completeExceptionally(new IllegalStateException("run() returned null"));
+            } else {
+                run.whenComplete((level, failure) -> {
+                    if (failure != null) {
+                        outcome.completeExceptionally(failure);
+                    } else {
+                        outcome.complete(level);
+                    }
+                });
+            }
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            outcome.completeExceptionally(t);
+        }
+        long seconds = settings.trustProtocolTimeout().toSeconds();
+        Future<?> timer = schedule(() -> outcome.completeExceptionally(
+                new TimeoutException("no outcome within " + seconds + " s (trustProtocolTimeoutSeconds)")),
+                seconds, TimeUnit.SECONDS);
+        outcome.whenComplete((level, failure) -> {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            Runnable end = () -> trustRunEnded(channel, protocol, token, level, failure);
+            if (!execute(end)) {
+                channel.discardHeld();
+            }
+        });
+    }
+
+    private void trustRunEnded(CoreChannel channel, TrustProtocol protocol, long token, TrustLevel level,
+                               Throwable failure) {
+        if (!channel.isCurrentTrustRun(token)) {
+            return;
+        }
+        Throwable cause = unwrap(failure);
+        if (cause == null && level != null) {
+            TrustLevel applied = policies.isEmpty() ? level.min(TrustLevel.DEFAULT) : level;
+            TrustLevel old = channel.trustLevel();
+            channel.trustLevel(applied);
+            LOG.info("Trust of {}: {} -> {} (trust protocol {})", channel.peerId().shortForm(), old, applied,
+                    protocol.getClass().getName());
+            channel.endPending();
+            return;
+        }
+        if (cause instanceof TrustRefusedException refused) {
+            String message = refused.getMessage() == null || refused.getMessage().isBlank()
+                    ? "the trust protocol refused the peer" : refused.getMessage();
+            rejections.record(DisconnectReason.NOT_TRUSTED, channel.toString(), message);
+            channel.discardHeld();
+            channel.disconnect(DisconnectReason.NOT_TRUSTED, message);
+            return;
+        }
+        long skipped = trustFailureLog.pass();
+        if (skipped >= 0) {
+            String what = cause == null ? "completed without a level" : String.valueOf(cause.getMessage());
+            LOG.warn("Trust protocol {} on {} failed: {}; the channel stays at {}{}", protocol.getClass().getName(),
+                    channel, what, channel.trustLevel(),
+                    skipped == 0 ? "" : " (" + skipped + " more failures not logged)");
+        }
+        channel.endPending();
+    }
+
+    /** The cause under CompletionException / ExecutionException wrappers. */
+    static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /**
+     * A policy bound while none was: channels admitted during the fail-closed period are admitted
+     * again by it (its checkPeer, then its level, then the trust protocol if it says so).
+     */
+    private void readmitFailClosed() {
+        for (CoreChannel channel : registry.registered()) {
+            if (!running || policies.isEmpty()) {
+                return;
+            }
+            if (!channel.isOpen() || !channel.takeAdmittedFailClosed()) {
+                continue;
+            }
+            InetAddress ip = channel.transport().remoteAddress() == null ? null
+                    : channel.transport().remoteAddress().getAddress();
+            Verdict verdict = policies.checkPeer(channel.peerId(), ip, channel.direction());
+            if (!verdict.allowed()) {
+                rejections.record(verdict.reason(), channel.toString(), verdict.message());
+                channel.disconnect(verdict.reason(), verdict.message());
+                continue;
+            }
+            Admission admission = policies.admission(channel.peerId(), ip, channel.direction());
+            TrustLevel old = channel.trustLevel();
+            channel.trustLevel(admission.level());
+            LOG.info("Trust of {}: {} -> {} (re-admitted: an inbound policy is installed now)",
+                    channel.peerId().shortForm(), old, admission.level());
+            if (admission.runTrustProtocol()) {
+                channel.startPending();
+                runTrustProtocol(channel);
+            }
+        }
     }
 
     @Override
+    public TrustSummary trustSummary() {
+        return new TrustSummary(policies.describe(), protocols.describe(), policies.isEmpty(),
+                droppedUntrusted.sum(), closedUntrusted.sum(), queue.size());
+    }
+
+    /** Runs a task on the core executor. @return false when it is stopped */
+    private boolean execute(Runnable task) {
+        try {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("Core task failed", e);
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /** Schedules a task on the core executor. @return its future, or null when the executor is stopped */
+    private Future<?> schedule(Runnable task, long delay, TimeUnit unit) {
+        try {
+            return executor.schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("Core timer task failed", e);
+                }
+            }, delay, unit);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    // ---------------------------------------------------------------- trust: inbound attempts and the queue
+
+    private void postInboundAttempt(InboundRequest request, ChannelDirection direction) {
+        EventAdmin events = eventAdmin;
+        if (events == null) {
+            return;
+        }
+        Map<String, Object> props = new HashMap<>();
+        props.put(PeerEvent.PROP_PEER_ID, request.peerId().value());
+        props.put(PeerEvent.PROP_ADDRESS, request.remote().toString());
+        props.put(PeerEvent.PROP_DIRECTION, direction.name());
+        props.put(PROP_REQUEST_ID, request.requestId());
+        try {
+            events.postEvent(new Event(InboundListener.TOPIC, props));
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            LOG.debug("EventAdmin refused {}", InboundListener.TOPIC, t);
+        }
+    }
+
+    /** Asks every inbound listener in ranking order until one refuses; a throwing one does not object. */
+    private Verdict askInboundListeners(InboundRequest request) {
+        for (InboundListener listener : inboundListeners.available()) {
+            try {
+                Verdict verdict = listener.inboundAttempt(request);
+                if (verdict != null && !verdict.allowed()) {
+                    return verdict;
+                }
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable t) {
+                long skipped = listenerFailureLog.pass();
+                if (skipped >= 0) {
+                    LOG.warn("Inbound listener {} failed on {}; counted as no objection{}", listener,
+                            request.peerId().shortForm(),
+                            skipped == 0 ? "" : " (" + skipped + " more failures not logged)", t);
+                }
+            }
+        }
+        return Verdict.ALLOW;
+    }
+
+    /** Holds an identified inbound channel in the queue, with its timeout. @throws ChannelException when full */
+    private void enqueue(InboundQueue.Entry entry, String remote) {
+        CoreSettings s = settings;
+        CoreChannel channel = entry.channel;
+        channel.enterQueue();
+        InboundQueue.Entry[] replaced = new InboundQueue.Entry[1];
+        if (!queue.add(entry, s.inboundQueueCapacity(), replaced)) {
+            throw refusal(DisconnectReason.TOO_MANY_CHANNELS, remote + " (" + channel.peerId().shortForm() + ")",
+                    "the inbound queue is full (" + s.inboundQueueCapacity() + ")");
+        }
+        if (replaced[0] != null) {
+            replaced[0].cancelTimeout();
+            replaced[0].channel.close(DisconnectReason.DUPLICATE_CHANNEL,
+                    "the peer reconnected: a newer channel replaces this one in the inbound queue");
+        }
+        long seconds = s.inboundQueueTimeout().toSeconds();
+        String id = entry.request.requestId();
+        entry.timeout = schedule(() -> queueTimedOut(id, seconds), seconds, TimeUnit.SECONDS);
+        LOG.info("Inbound peer {} at {} waits in the inbound queue (request {}, {} s at most): p2p:inbound-accept {}",
+                channel.peerId().shortForm(), channel.remoteAddress(), id, seconds, id);
+    }
+
+    private void queueTimedOut(String requestId, long seconds) {
+        InboundQueue.Entry entry = queue.remove(requestId);
+        if (entry == null) {
+            return;
+        }
+        String message = "waited " + seconds + " s in the inbound queue without a decision";
+        rejections.record(DisconnectReason.NOT_TRUSTED, entry.channel.toString(), message);
+        entry.channel.close(DisconnectReason.NOT_TRUSTED, message);
+    }
+
+    /** A queued peer sent DISCONNECT: it leaves the queue and the channel closes. */
+    private void leftQueue(CoreChannel channel, DisconnectPacket disconnect) {
+        InboundQueue.Entry entry = queue.remove(channel);
+        if (entry != null) {
+            entry.cancelTimeout();
+            LOG.info("Inbound peer {} left the inbound queue (request {}): {} {}", channel.peerId().shortForm(),
+                    entry.request.requestId(), disconnect.reason(), disconnect.message());
+        }
+        channel.closeByRemote(new DisconnectRecord(disconnect.reason(), disconnect.message(), true, Instant.now()));
+    }
+
+    @Override
+    public List<InboundRequest> inboundQueue() {
+        return queue.requests();
+    }
+
+    /**
+     * Registers the queued channel as {@code identified} would now (limits and duplicate rule
+     * apply then), posts CONNECTED, dispatches its IDENTITY and then its buffered packets in order
+     * (through enforcement), and starts the trust protocol when its admission asks.
+     */
+    @Override
     public CompletionStage<PeerChannel> acceptInbound(String requestId) {
-        throw noSuchRequest(requestId);
+        InboundQueue.Entry entry = queue.remove(requestId);
+        if (entry == null) {
+            throw noSuchRequest(requestId);
+        }
+        entry.cancelTimeout();
+        CoreChannel channel = entry.channel;
+        String remote = "inbound " + channel.transport().remoteAddress();
+        if (!running) {
+            channel.close(DisconnectReason.SHUTDOWN, "the node is shutting down");
+            return failed(DisconnectReason.SHUTDOWN, "this node is shutting down");
+        }
+        if (!channel.isOpen()) {
+            return failed(DisconnectReason.CONNECTION_LOST, "peer " + channel.peerId().shortForm()
+                    + " left before it was accepted");
+        }
+        Admission admission = entry.admission;
+        if (entry.failClosed && !policies.isEmpty()) {
+            // a policy arrived while it waited: that policy admits it
+            InetAddress ip = channel.transport().remoteAddress().getAddress();
+            admission = policies.admission(channel.peerId(), ip, ChannelDirection.INBOUND);
+            channel.trustLevel(admission.level());
+            channel.admittedFailClosed(false);
+        }
+        channel.leaveQueue(admission.runTrustProtocol());
+        try {
+            register(channel, entry.identity, remote + " (" + channel.peerId().shortForm() + ")");
+        } catch (ChannelException e) {
+            channel.close(e.reason(), e.getMessage());
+            return CompletableFuture.failedFuture(e);
+        }
+        DisconnectRecord closedMeanwhile = channel.closedHow();
+        if (closedMeanwhile != null) {
+            channelClosed(channel, closedMeanwhile);
+        }
+        LOG.info("Inbound request {} of {} accepted", requestId, channel.peerId().shortForm());
+        channel.drain();
+        if (admission.runTrustProtocol()) {
+            runTrustProtocol(channel);
+        }
+        return CompletableFuture.completedFuture(channel);
     }
 
     @Override
     public void rejectInbound(String requestId, String message) {
-        throw noSuchRequest(requestId);
+        InboundQueue.Entry entry = queue.remove(requestId);
+        if (entry == null) {
+            throw noSuchRequest(requestId);
+        }
+        entry.cancelTimeout();
+        String text = message == null || message.isBlank() ? OPERATOR_REJECTION : message;
+        rejections.record(DisconnectReason.NOT_TRUSTED, entry.channel.toString(), text);
+        entry.channel.close(DisconnectReason.NOT_TRUSTED, text);
     }
 
     private static IllegalArgumentException noSuchRequest(String requestId) {
@@ -1289,6 +1867,11 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
 
     long heldBytes() {
         return dispatcher.bufferedBytes();
+    }
+
+    /** True once the core executor ({@value #TRUST_THREAD}) has stopped. */
+    boolean executorTerminated() {
+        return executor.isTerminated();
     }
 
     private static <T> CompletionStage<T> failed(DisconnectReason reason, String message) {

@@ -14,7 +14,7 @@ import org.p2pnet.api.TrustLevel;
  * and the channel whose identification started the trim. The others go in this order, first
  * first:
  * <ol>
- * <li>the lower trust level ({@code UNTRUSTED} before {@code DEFAULT});</li>
+ * <li>the lower trust level ({@code NONE} before {@code DEFAULT});</li>
  * <li>the least recently active (the earlier {@code lastActivity});</li>
  * <li>inbound before outbound (this node chose to dial its outbound peers);</li>
  * <li>the most recently opened (the later {@code openedAt});</li>

@@ -1,6 +1,7 @@
 package org.p2pnet.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
@@ -12,6 +13,7 @@ import org.p2pnet.api.ChannelDirection;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.PeerEvent;
 import org.p2pnet.api.PeerListener;
+import org.p2pnet.api.trust.InboundListener;
 
 class EventsTest extends NodeTestSupport {
     @Test
@@ -36,15 +38,22 @@ class EventsTest extends NodeTestSupport {
         assertEquals(PeerEvent.Kind.DISCONNECTED, heard.get(1).kind());
         assertEquals(DisconnectReason.REQUESTED, heard.get(1).disconnect().orElseThrow().reason());
 
-        assertEquals(2, node.events.size());
-        Event connected = node.events.get(0);
+        assertEquals(3, node.events.size(), "the inbound attempt (EVENT mode), CONNECTED, DISCONNECTED");
+        Event attempt = node.events.get(0);
+        assertEquals(InboundListener.TOPIC, attempt.getTopic());
+        assertEquals(peer.id.value(), attempt.getProperty(PeerEvent.PROP_PEER_ID));
+        assertEquals("10.0.0.5:40001", attempt.getProperty(PeerEvent.PROP_ADDRESS));
+        assertEquals("INBOUND", attempt.getProperty(PeerEvent.PROP_DIRECTION));
+        assertNotNull(attempt.getProperty(PeerNetworkImpl.PROP_REQUEST_ID));
+
+        Event connected = node.events.get(1);
         assertEquals("org/p2pnet/peer/CONNECTED", connected.getTopic());
         assertEquals(peer.id.value(), connected.getProperty(PeerEvent.PROP_PEER_ID));
         assertEquals("10.0.0.5:40001", connected.getProperty(PeerEvent.PROP_ADDRESS));
         assertEquals("INBOUND", connected.getProperty(PeerEvent.PROP_DIRECTION));
         assertNull(connected.getProperty(PeerEvent.PROP_REASON));
 
-        Event disconnected = node.events.get(1);
+        Event disconnected = node.events.get(2);
         assertEquals("org/p2pnet/peer/DISCONNECTED", disconnected.getTopic());
         assertEquals("REQUESTED", disconnected.getProperty(PeerEvent.PROP_REASON));
         assertEquals("see you", disconnected.getProperty(PeerEvent.PROP_MESSAGE));

@@ -22,6 +22,7 @@ import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.PeerEvent;
 import org.p2pnet.api.TrustLevel;
 import org.p2pnet.api.packet.IdentityPacket;
+import org.p2pnet.api.trust.Admission;
 
 /** maxChannelsPerIp, the watermarks with trimming, and protectedPeers. */
 class LimitsTest extends NodeTestSupport {
@@ -135,6 +136,7 @@ class LimitsTest extends NodeTestSupport {
     void trimmingKeepsProtectedAndTrustedPeersAndReachesTheLowWatermark() {
         RemotePeer guarded = new RemotePeer();
         node = TestNode.start(dir, "highWatermark", 6, "lowWatermark", 3, "protectedPeers", guarded.id.value());
+        node.allowAll.admission = Admission.OPEN; // DEFAULT level: trimmable
         RemotePeer trusted = new RemotePeer();
         inbound("10.0.0.1", guarded);
         inbound("10.0.0.2", trusted);
@@ -166,6 +168,7 @@ class LimitsTest extends NodeTestSupport {
     @Test
     void loweringTheHighWatermarkLiveTrimsAtOnce() {
         node = TestNode.start(dir);
+        node.allowAll.admission = Admission.OPEN; // DEFAULT level: trimmable
         for (int i = 1; i <= 5; i++) {
             inbound("10.0.1." + i, new RemotePeer());
         }
@@ -185,7 +188,7 @@ class LimitsTest extends NodeTestSupport {
         CoreSettings s = limits(5, 1, guarded);
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
         CoreChannel recentUntrusted = channel(new RemotePeer(), ChannelDirection.INBOUND, t.plusSeconds(90));
-        recentUntrusted.trustLevel(TrustLevel.UNTRUSTED);
+        recentUntrusted.trustLevel(TrustLevel.NONE);
         CoreChannel oldest = channel(new RemotePeer(), ChannelDirection.OUTBOUND, t);
         CoreChannel laterOutbound = channel(new RemotePeer(), ChannelDirection.OUTBOUND, t.plusSeconds(30));
         CoreChannel laterInbound = channel(new RemotePeer(), ChannelDirection.INBOUND, t.plusSeconds(30));

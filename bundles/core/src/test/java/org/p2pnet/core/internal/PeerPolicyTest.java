@@ -116,7 +116,7 @@ class PeerPolicyTest extends NodeTestSupport {
         PeerAddress open = new PeerAddress("10.0.0.5", 7700);
         node.transport.answer(open, peer.identity(7700));
 
-        assertEquals(OfferOutcome.BACKING_OFF, node.network.offer(
+        assertEquals(OfferOutcome.BLOCKED, node.network.offer(
                 new DiscoveredPeer(peer.id, List.of(blocked), "lan-broadcast", Instant.now())));
         assertTrue(node.transport.dialled.isEmpty());
         assertEquals(OfferOutcome.DIALLING, node.network.offer(
@@ -125,7 +125,7 @@ class PeerPolicyTest extends NodeTestSupport {
     }
 
     @Test
-    void withoutAPolicyEveryPeerIsAllowed() {
+    void anAllowingPolicyLetsEveryPeerIn() {
         node = TestNode.start(dir);
         RemotePeer peer = new RemotePeer();
 
