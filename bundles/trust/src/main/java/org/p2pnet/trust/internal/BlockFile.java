@@ -1,21 +1,15 @@
 package org.p2pnet.trust.internal;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -25,11 +19,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.p2pnet.api.PeerId;
 import org.p2pnet.api.trust.BlockEntry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * {@code blocklist.json}: the entries as JSON, rewritten whole and atomically (temp file, fsync,
+ * {@code blocklist.json}: the entries as JSON, rewritten whole and atomically ({@link AtomicFiles}: temp file, fsync,
  * atomic rename, directory sync) on every change. Reading is strict: unknown or missing fields,
  * duplicates, values not in normalized form or invalid notes make the file corrupt, never half-read.
  *
@@ -41,8 +33,8 @@ final class BlockFile {
     /** Far above 100,000 entries with notes; a bigger file is not read. */
     static final long MAX_FILE_SIZE = 128L * 1024 * 1024;
 
-    private static final Logger LOG = LoggerFactory.getLogger(BlockFile.class);
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** Strict reading: shared with {@link TrustFile}. */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
@@ -147,36 +139,7 @@ final class BlockFile {
     void write(List<BlockEntry> entries) throws IOException {
         List<EntryJson> json = entries.stream()
                 .map(e -> new EntryJson(e.kind().name(), e.value(), e.note(), e.since().toString())).toList();
-        byte[] bytes = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(new FileJson(FORMAT_VERSION, json));
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(FILE_NAME + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    ch.write(buffer);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            syncDirectory(dir);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** Makes the rename durable across a power cut where the platform allows it. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("Cannot sync directory {}: {}", dir, e.toString());
-        }
+        AtomicFiles.write(file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(new FileJson(FORMAT_VERSION, json)));
     }
 
     /** The file exists but is not a valid block list. */

@@ -1,6 +1,5 @@
 package org.p2pnet.trust.internal;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -15,11 +14,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
 import org.p2pnet.api.ChannelDirection;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.PeerChannel;
@@ -34,16 +28,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The block list: IP addresses, CIDR ranges and peer ids this node refuses. As the core's
- * {@link IncomingPeerPolicy} it is asked at accept time, before dialling and after IDENTITY; as
- * {@link BlockList} it is changed by the operator ({@code p2p:block}). Kept in
- * {@code ${karaf.data}/p2pnet/blocklist.json}. Checks read an immutable snapshot without locking;
- * changes are serialized, written to the file first and published after.
+ * The block list: IP addresses, CIDR ranges and peer ids this node refuses. Not a component of its
+ * own: {@link TrustService} (PID {@code org.p2pnet.trust}) registers it as the {@link BlockList}
+ * service and asks its {@code check*} methods as the core's one {@link IncomingPeerPolicy}. Kept
+ * in {@code ${karaf.data}/p2pnet/blocklist.json}. Checks read an immutable snapshot without
+ * locking; changes are serialized, written to the file first and published after.
  */
-@Component(name = BlockListService.PID, service = {IncomingPeerPolicy.class, BlockList.class}, immediate = true,
-        property = Constants.SERVICE_RANKING + ":Integer=0")
 public final class BlockListService implements IncomingPeerPolicy, BlockList {
-    public static final String PID = "org.p2pnet.trust";
     /** Most entries (addresses and peers together). */
     static final int MAX_ENTRIES = 100_000;
 
@@ -70,12 +61,7 @@ public final class BlockListService implements IncomingPeerPolicy, BlockList {
     private final Object changeLock = new Object();
     private volatile Snapshot snapshot;
 
-    @Activate
-    public BlockListService(BundleContext context, @Reference PeerNetwork network) {
-        this(dataDir(context), network, Clock.systemUTC());
-    }
-
-    /** For tests: the file lives in {@code dir}. */
+    /** The file lives in {@code dir} ({@link DataDir#of}). */
     BlockListService(Path dir, PeerNetwork network, Clock clock) {
         this.file = new BlockFile(dir.resolve(BlockFile.FILE_NAME));
         this.network = Objects.requireNonNull(network, "network");
@@ -96,16 +82,6 @@ public final class BlockListService implements IncomingPeerPolicy, BlockList {
         }
         this.snapshot = loaded;
         this.unreadable = problem;
-    }
-
-    /** {@code ${karaf.data}/p2pnet}; the bundle's data area outside Karaf. */
-    private static Path dataDir(BundleContext context) {
-        String karafData = context == null ? null : context.getProperty("karaf.data");
-        if (karafData != null && !karafData.isBlank()) {
-            return Path.of(karafData, "p2pnet");
-        }
-        File area = context == null ? null : context.getDataFile("");
-        return area == null ? Path.of("data", "p2pnet") : area.toPath();
     }
 
     private static Snapshot snapshotOf(List<BlockEntry> entries) {
