@@ -11,13 +11,21 @@ import org.p2pnet.api.PeerChannel;
 
 @Service
 @Command(scope = "p2p", name = "channels",
-        description = "Lists the open channels: peer, remote address, direction, trust level, activity and traffic")
+        description = "Lists the open channels: peer, remote address, direction, trust level, activity, traffic and"
+                + " packets dropped for their trust level",
+        detailedDescription = "Trust is the channel's level (NONE, DEFAULT or ENHANCED), followed by \"(pending)\""
+                + " while the trust protocol still runs on it (packets above the level are held meanwhile)."
+                + " Untrusted drops counts the packets the peer sent that needed a higher level.")
 public class ChannelsCommand extends ReportCommand<List<PeerChannel>> {
 
-    /** JSON view of one open channel; byte counts include frame headers. */
+    /**
+     * JSON view of one open channel; byte counts include frame headers; {@code trustPending} while
+     * the trust protocol runs; {@code untrustedDrops} packets dropped for needing a higher level.
+     */
     public record ChannelJson(String channelId, String peerId, String remoteAddress, String listenAddress,
                               String direction, String trustLevel, String openedAt, String lastActivity,
-                              long packetsIn, long packetsOut, long bytesIn, long bytesOut) {
+                              long packetsIn, long packetsOut, long bytesIn, long bytesOut,
+                              boolean trustPending, long untrustedDrops) {
     }
 
     @Override
@@ -36,12 +44,14 @@ public class ChannelsCommand extends ReportCommand<List<PeerChannel>> {
         table.column("Last activity");
         table.column("Packets in/out").alignRight();
         table.column("Bytes in/out").alignRight();
+        table.column("Untrusted drops").alignRight();
         for (PeerChannel channel : channels) {
             ChannelStats stats = channel.stats();
             table.addRow().addContent(TextOutput.peer(channel.peerId(), false), channel.remoteAddress(),
-                    channel.direction(), channel.trustLevel(), TextOutput.time(channel.openedAt()),
+                    channel.direction(), TrustChangeCommand.levelText(channel), TextOutput.time(channel.openedAt()),
                     TextOutput.time(channel.lastActivity()),
-                    stats.packetsIn() + " / " + stats.packetsOut(), stats.bytesIn() + " / " + stats.bytesOut());
+                    stats.packetsIn() + " / " + stats.packetsOut(), stats.bytesIn() + " / " + stats.bytesOut(),
+                    channel.untrustedDrops());
         }
         table.print(out);
     }
@@ -56,6 +66,7 @@ public class ChannelsCommand extends ReportCommand<List<PeerChannel>> {
         return new ChannelJson(channel.channelId(), channel.peerId().value(), JsonOutput.text(channel.remoteAddress()),
                 JsonOutput.text(channel.listenAddress()), channel.direction().name(), channel.trustLevel().name(),
                 JsonOutput.iso(channel.openedAt()), JsonOutput.iso(channel.lastActivity()),
-                stats.packetsIn(), stats.packetsOut(), stats.bytesIn(), stats.bytesOut());
+                stats.packetsIn(), stats.packetsOut(), stats.bytesIn(), stats.bytesOut(),
+                channel.trustPending(), channel.untrustedDrops());
     }
 }

@@ -50,6 +50,22 @@ abstract class P2pCommand implements Action {
         return String.join(" ", trailing.subList(1, trailing.size()));
     }
 
+    /**
+     * A full peer id as given, known or not (a decision or task may name a peer this node has not
+     * met), or a unique prefix of a known peer or open channel.
+     */
+    PeerId resolvePeerOrFullId(String idOrPrefix) throws CommandException {
+        String t = idOrPrefix.trim();
+        if (t.length() == PeerId.LENGTH) {
+            try {
+                return PeerId.parse(t);
+            } catch (IllegalArgumentException notAnId) {
+                throw userError("'" + t + "' is not a peer id: " + notAnId.getMessage());
+            }
+        }
+        return resolvePeer(t);
+    }
+
     /** Resolves a full peer id or a unique prefix among known peers and open channels. */
     PeerId resolvePeer(String idOrPrefix) throws CommandException {
         try {

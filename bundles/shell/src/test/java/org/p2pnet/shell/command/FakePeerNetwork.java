@@ -21,6 +21,8 @@ import org.p2pnet.api.PeerChannel;
 import org.p2pnet.api.PeerId;
 import org.p2pnet.api.PeerInfo;
 import org.p2pnet.api.PeerNetwork;
+import org.p2pnet.api.TrustLevel;
+import org.p2pnet.api.TrustSummary;
 import org.p2pnet.api.packet.DisconnectPacket;
 import org.p2pnet.api.packet.IdentityPacket;
 import org.p2pnet.api.packet.Packet;
@@ -32,6 +34,17 @@ public final class FakePeerNetwork implements PeerNetwork {
 
     record Disconnected(PeerId peer, DisconnectReason reason, String message) {
     }
+
+    record LevelSet(PeerId peer, TrustLevel level, String reason) {
+    }
+
+    record Rejected(String requestId, String message) {
+    }
+
+    /** A policy and protocol in force, nothing dropped. */
+    static final TrustSummary TRUSTED_NODE = new TrustSummary(
+            Optional.of("org.p2pnet.trust.internal.DefaultIncomingPeerPolicy (org.p2pnet.trust 0.1.0)"),
+            Optional.of("org.p2pnet.trust.internal.ChallengeResponse (org.p2pnet.trust 0.1.0)"), false, 0, 0, 0);
 
     NodeIdentity identity = new NodeIdentity(Peers.ALICE, new byte[] {1, 2, 3, 4}, "Ed25519", "p2pnet", 7700, 1,
             "p2pnet/0.1.0");
@@ -47,6 +60,13 @@ public final class FakePeerNetwork implements PeerNetwork {
     final List<PeerAddress> dialled = new ArrayList<>();
     final List<Sent> sent = new ArrayList<>();
     final List<Disconnected> disconnected = new ArrayList<>();
+
+    TrustSummary trustSummary = TRUSTED_NODE;
+    final List<LevelSet> levelsSet = new ArrayList<>();
+    public final List<InboundRequest> inbound = new ArrayList<>();
+    CompletionStage<PeerChannel> acceptOutcome = new CompletableFuture<>();
+    final List<String> accepted = new ArrayList<>();
+    final List<Rejected> rejected = new ArrayList<>();
 
     @Override
     public NodeIdentity identity() {
@@ -136,19 +156,46 @@ public final class FakePeerNetwork implements PeerNetwork {
         return List.copyOf(handlers);
     }
 
+    /** As the core documents it: no open channel, or ENHANCED while failing closed, is refused. */
+    @Override
+    public void setTrustLevel(PeerId peer, TrustLevel level, String reason) {
+        PeerChannel channel = channel(peer).orElseThrow(
+                () -> new IllegalArgumentException("peer " + peer.shortForm() + " has no open channel"));
+        if (level == TrustLevel.ENHANCED && trustSummary.failClosed()) {
+            throw new IllegalStateException("no inbound policy is installed: the core allows DEFAULT at most");
+        }
+        levelsSet.add(new LevelSet(peer, level, reason));
+        if (channel instanceof TrustChannel trustChannel) {
+            trustChannel.level = level;
+            trustChannel.pending = false;
+        }
+    }
+
+    @Override
+    public TrustSummary trustSummary() {
+        return trustSummary;
+    }
+
     @Override
     public List<InboundRequest> inboundQueue() {
-        return List.of();
+        return List.copyOf(inbound);
     }
 
     @Override
     public CompletionStage<PeerChannel> acceptInbound(String requestId) {
-        throw new UnsupportedOperationException("no shell command accepts inbound requests yet");
+        if (!inbound.removeIf(r -> r.requestId().equals(requestId))) {
+            throw new IllegalArgumentException("no inbound request '" + requestId + "' is waiting");
+        }
+        accepted.add(requestId);
+        return acceptOutcome;
     }
 
     @Override
     public void rejectInbound(String requestId, String message) {
-        throw new UnsupportedOperationException("no shell command rejects inbound requests yet");
+        if (!inbound.removeIf(r -> r.requestId().equals(requestId))) {
+            throw new IllegalArgumentException("no inbound request '" + requestId + "' is waiting");
+        }
+        rejected.add(new Rejected(requestId, message));
     }
 
     @Override

@@ -1,6 +1,11 @@
 package org.p2pnet.shell.command;
 
+import java.time.Instant;
+import java.util.Optional;
+
+import org.p2pnet.api.PeerAddress;
 import org.p2pnet.api.PeerId;
+import org.p2pnet.api.PeerInfo;
 
 /** Peer ids that read well in tests (public for the completer tests). */
 public final class Peers {
@@ -11,6 +16,12 @@ public final class Peers {
     public static final PeerId ABCD_2 = id("abcd2");
 
     private Peers() {
+    }
+
+    /** A known peer, not connected, at 192.0.2.7:7700. */
+    static PeerInfo known(PeerId id) {
+        return new PeerInfo(id, new PeerAddress("192.0.2.7", 7700), "p2pnet/0.1.0", 1, Instant.EPOCH, Instant.EPOCH,
+                false, Optional.empty());
     }
 
     private static PeerId id(String start) {

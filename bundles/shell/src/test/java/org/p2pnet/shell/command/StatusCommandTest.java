@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.NodeStatus;
 import org.p2pnet.api.PeerAddress;
+import org.p2pnet.api.TrustSummary;
 
 class StatusCommandTest extends CommandTestSupport {
 
@@ -49,12 +51,17 @@ class StatusCommandTest extends CommandTestSupport {
     @Test
     void printsJsonWithStableFieldNames() throws Exception {
         network.status = busyNode();
+        network.trustSummary = trustedSummary(0);
 
         JsonNode json = runJson(wired(new StatusCommand()));
 
         assertEquals(List.of("peerId", "networkName", "listening", "transport", "acceptInbound", "inboundChannels",
-                "outboundChannels", "knownPeers", "packetsIn", "packetsOut", "rejections", "rejectedConfigurations"),
+                "outboundChannels", "knownPeers", "packetsIn", "packetsOut", "rejections", "rejectedConfigurations", "trust"),
                 fieldNames(json));
+        assertEquals(List.of("policy", "protocol", "failClosed", "droppedUntrusted", "closedUntrusted",
+                "inboundQueued"), fieldNames(json.get("trust")));
+        assertFalse(json.get("trust").get("failClosed").asBoolean());
+        assertEquals(7, json.get("trust").get("droppedUntrusted").asLong());
         assertEquals(2, json.get("rejectedConfigurations").asLong());
         assertEquals(Peers.ALICE.value(), json.get("peerId").asText());
         assertEquals("0.0.0.0:7700", json.get("listening").asText());
@@ -74,6 +81,94 @@ class StatusCommandTest extends CommandTestSupport {
         assertTrue(json.get("listening").isNull());
         assertTrue(json.get("transport").isNull());
         assertFalse(json.get("rejections").fields().hasNext());
+    }
+
+    @Test
+    void namesThePolicyInForceAndCountsUntrustedTraffic() throws Exception {
+        network.trustSummary = trustedSummary(0);
+
+        String text = run(wired(new StatusCommand()));
+
+        assertEquals("policy org.p2pnet.trust.internal.DefaultIncomingPeerPolicy (org.p2pnet.trust 0.1.0), protocol "
+                + "org.p2pnet.trust.internal.ChallengeResponse (org.p2pnet.trust 0.1.0)", valueOf(text, "Trust"));
+        assertEquals("7 packets dropped, 1 channels closed", valueOf(text, "Untrusted"));
+        assertFalse(text.contains("Inbound queue"), text);
+        assertFalse(text.contains("fail closed") || text.contains("failing closed"), text);
+    }
+
+    @Test
+    void showsTheInboundQueueOnlyWhenSomeoneWaits() throws Exception {
+        network.trustSummary = trustedSummary(3);
+
+        String text = run(wired(new StatusCommand()));
+
+        assertEquals("3 waiting (p2p:inbound)", valueOf(text, "Inbound queue"));
+        assertEquals(3, runJsonAgain().get("trust").get("inboundQueued").asInt());
+    }
+
+    @Test
+    void saysTheCoreFailsClosedWithoutTrustBundleAndHowInboundPeersFare() throws Exception {
+        network.trustSummary = new TrustSummary(Optional.empty(), Optional.empty(), true, 0, 0, 0);
+        StatusCommand refusing = wired(new StatusCommand());
+        refusing.configAdmin = FakeConfigAdmin.withCoreInbound("refuse");
+
+        assertEquals("none installed \u2014 failing closed (DEFAULT at most, inbound refused)",
+                valueOf(run(refusing), "Trust"));
+
+        StatusCommand queueing = new StatusCommand();
+        queueing.configAdmin = FakeConfigAdmin.withCoreInbound("QUEUE");
+        assertTrue(lastRun(queueing).contains("failing closed (DEFAULT at most, inbound queued)"));
+
+        StatusCommand unknown = new StatusCommand();
+        assertTrue(lastRun(unknown).contains("failing closed (DEFAULT at most, inbound held or refused per "
+                + "org.p2pnet.core inboundWithoutPolicy)"));
+
+        StatusCommand notConfigured = new StatusCommand();
+        notConfigured.configAdmin = FakeConfigAdmin.withCoreInbound(null);
+        assertTrue(lastRun(notConfigured).contains("(DEFAULT at most, inbound refused)"), "the core's default");
+
+        StatusCommand invalid = new StatusCommand();
+        invalid.configAdmin = FakeConfigAdmin.withCoreInbound("sometimes");
+        assertTrue(lastRun(invalid).contains("inbound held or refused per"));
+    }
+
+    @Test
+    void peersWaitingShowInboundIsQueuedWhateverTheConfigurationSays() throws Exception {
+        network.trustSummary = new TrustSummary(Optional.empty(), Optional.empty(), true, 0, 0, 2);
+        StatusCommand command = wired(new StatusCommand());
+
+        assertEquals("none installed \u2014 failing closed (DEFAULT at most, inbound queued)",
+                valueOf(run(command), "Trust"));
+    }
+
+    @Test
+    void jsonSaysFailClosedWithNullPolicy() throws Exception {
+        network.trustSummary = new TrustSummary(Optional.empty(), Optional.empty(), true, 4, 0, 0);
+
+        JsonNode trust = runJson(wired(new StatusCommand())).get("trust");
+
+        assertTrue(trust.get("failClosed").asBoolean());
+        assertTrue(trust.get("policy").isNull());
+        assertTrue(trust.get("protocol").isNull());
+        assertEquals(4, trust.get("droppedUntrusted").asLong());
+    }
+
+    /** Runs a fresh status command on a fresh output and returns its text. */
+    private String lastRun(StatusCommand command) throws Exception {
+        StatusCommandTest fresh = new StatusCommandTest();
+        fresh.network.trustSummary = network.trustSummary;
+        return fresh.run(fresh.wired(command));
+    }
+
+    private JsonNode runJsonAgain() throws Exception {
+        StatusCommandTest fresh = new StatusCommandTest();
+        fresh.network.trustSummary = network.trustSummary;
+        return fresh.runJson(fresh.wired(new StatusCommand()));
+    }
+
+    private static TrustSummary trustedSummary(int queued) {
+        return new TrustSummary(FakePeerNetwork.TRUSTED_NODE.policy(), FakePeerNetwork.TRUSTED_NODE.protocol(), false,
+                7, 1, queued);
     }
 
     private NodeStatus busyNode() {
