@@ -39,7 +39,7 @@ public final class TcpTransport implements ChannelTransport {
         @AttributeDefinition(name = "TLS",
                 description = "Run every channel inside TLS 1.3 with mutual authentication by the node keys "
                         + "(docs/PROTOCOL.md, TLS). Nodes with and without TLS cannot talk to each other.")
-        boolean tls() default false;
+        boolean tls() default true;
     }
 
     private final boolean tls;
