@@ -12,6 +12,7 @@ import javax.inject.Inject;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -21,6 +22,12 @@ import org.p2pnet.api.PeerNetwork;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ChannelTcpRestartIT extends P2pnetTestSupport {
+
+    /** {@link WirePeer} speaks plaintext and runs no trust protocol. */
+    @Override
+    protected Option[] extraOptions() {
+        return wirePeerOptions();
+    }
     private static final int CYCLES = 20;
     private static final String TCP_THREAD_PREFIX = "p2pnet-tcp";
 

@@ -99,7 +99,15 @@ final class ExternalNode implements AutoCloseable {
         return this;
     }
 
-    /** Waits until the node listens on its p2p port and its console answers; on timeout, says what the node logged. */
+    /**
+     * Ready: listening, and its trust policy installed (the core no longer fails closed, which it
+     * does for the moment between the transport and the trust bundle starting).
+     */
+    private static boolean isReady(String status) {
+        return status.contains("Listening") && !status.contains("fail closed") && !status.contains("failing closed");
+    }
+
+    /** Waits until the node listens on its p2p port, its console answers and its trust policy is in force; on timeout, says what the node logged. */
     void awaitReady(Duration timeout) throws Exception {
         try {
             if (!commandPrefix.isEmpty()) {
@@ -108,7 +116,7 @@ final class ExternalNode implements AutoCloseable {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("external node exited with " + process.exitValue());
                     }
-                    return exec("p2p:status").contains("Listening");
+                    return isReady(exec("p2p:status"));
                 });
                 return;
             }
@@ -123,7 +131,7 @@ final class ExternalNode implements AutoCloseable {
                     return false;
                 }
             });
-            P2pnetTestSupport.waitFor("external node console", timeout, () -> exec("p2p:status").contains("Listening"));
+            P2pnetTestSupport.waitFor("external node console", timeout, () -> isReady(exec("p2p:status")));
         } catch (AssertionError notReady) {
             throw new AssertionError(notReady.getMessage() + "\n--- console.log\n" + tail("console.log")
                 + "\n--- data/log/karaf.log\n" + tail("data/log/karaf.log"), notReady);

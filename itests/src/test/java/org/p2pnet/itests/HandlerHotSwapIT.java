@@ -13,6 +13,7 @@ import javax.inject.Inject;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -32,22 +33,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @ExamReactorStrategy(PerClass.class)
 public class HandlerHotSwapIT extends P2pnetTestSupport {
 
+    /** {@link WirePeer} speaks plaintext and runs no trust protocol. */
+    @Override
+    protected Option[] extraOptions() {
+        return wirePeerOptions();
+    }
+
     @Inject
     PeerNetwork network;
 
     @Test
-    public void handlersCommandShowsFourHandlersFromFourBundles() throws Exception {
-        waitFor("four default handlers", Duration.ofSeconds(30), () -> network.handlers().stream()
-            .filter(h -> h.bundle().startsWith("org.p2pnet.handler.")).count() == 4);
+    public void handlersCommandShowsFiveHandlersFromFiveBundles() throws Exception {
+        waitFor("five default handlers", Duration.ofSeconds(30), () -> network.handlers().stream()
+            .filter(h -> h.bundle().startsWith("org.p2pnet.handler.")).count() == 5);
         String json = shell("p2p:handlers --json");
         JsonNode rows = new ObjectMapper().readTree(json.substring(json.indexOf('[')));
         assertEquals("bundle of IDENTITY", "org.p2pnet.handler.identity", bundleOf(rows, PacketTypes.IDENTITY));
         assertEquals("bundle of MESSAGE", "org.p2pnet.handler.message", bundleOf(rows, PacketTypes.MESSAGE));
         assertEquals("bundle of DISCONNECT", "org.p2pnet.handler.disconnect", bundleOf(rows, PacketTypes.DISCONNECT));
         assertEquals("bundle of PEER_GROUP", "org.p2pnet.handler.peergroup", bundleOf(rows, PacketTypes.PEER_GROUP));
+        assertEquals("bundle of NETWORK_TASK", "org.p2pnet.handler.task", bundleOf(rows, "NETWORK_TASK"));
+        assertEquals("bundle of TRUST", "org.p2pnet.trust", bundleOf(rows, PacketTypes.TRUST));
         String table = shell("p2p:handlers");
         assertTrue(table, table.contains("org.p2pnet.handler.identity") && table.contains("org.p2pnet.handler.message")
-            && table.contains("org.p2pnet.handler.disconnect") && table.contains("org.p2pnet.handler.peergroup"));
+            && table.contains("org.p2pnet.handler.disconnect") && table.contains("org.p2pnet.handler.peergroup")
+            && table.contains("org.p2pnet.handler.task"));
     }
 
     private static String bundleOf(JsonNode rows, String type) {

@@ -14,6 +14,7 @@ import javax.inject.Inject;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -30,6 +31,12 @@ import org.p2pnet.api.PeerNetwork;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class LiveConfigIT extends P2pnetTestSupport {
+
+    /** {@link WirePeer} speaks plaintext and runs no trust protocol. */
+    @Override
+    protected Option[] extraOptions() {
+        return wirePeerOptions();
+    }
 
     @Inject
     PeerNetwork network;

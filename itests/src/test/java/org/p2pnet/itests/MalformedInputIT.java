@@ -7,21 +7,19 @@ import static org.junit.Assert.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 
 import javax.inject.Inject;
 
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.ServiceReference;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.PeerId;
 import org.p2pnet.api.PeerNetwork;
-import org.p2pnet.api.message.MessageLog;
 
 /**
  * Bad input against the running node: each malformed peer gets a DISCONNECT naming the
@@ -31,6 +29,12 @@ import org.p2pnet.api.message.MessageLog;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class MalformedInputIT extends P2pnetTestSupport {
+
+    /** {@link WirePeer} speaks plaintext and runs no trust protocol. */
+    @Override
+    protected Option[] extraOptions() {
+        return wirePeerOptions();
+    }
 
     @Inject
     PeerNetwork network;
@@ -128,19 +132,6 @@ public class MalformedInputIT extends P2pnetTestSupport {
     private void healthyExchange(WirePeer healthy, PeerId healthyId) throws Exception {
         String id = "healthy-" + (++healthySent);
         healthy.sendMessage(id, "still here");
-        waitFor("healthy message " + id + " delivered", Duration.ofSeconds(10), () -> received(healthyId, id));
-    }
-
-    private boolean received(PeerId from, String id) {
-        ServiceReference<MessageLog> ref = bundleContext.getServiceReference(MessageLog.class);
-        if (ref == null) {
-            return false;
-        }
-        try {
-            return Optional.ofNullable(bundleContext.getService(ref)).map(l -> l.recent(from, 1000)).orElseThrow()
-                .stream().anyMatch(m -> m.id().equals(id));
-        } finally {
-            bundleContext.ungetService(ref);
-        }
+        waitFor("healthy message " + id + " delivered", Duration.ofSeconds(10), () -> messageReceived(healthyId, id));
     }
 }

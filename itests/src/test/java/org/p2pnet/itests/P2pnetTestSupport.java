@@ -37,11 +37,32 @@ public abstract class P2pnetTestSupport {
     @Inject
     protected SessionFactory sessionFactory;
 
+    /**
+     * Before each test: the node's trust policy is in force. The core fails closed (refuses inbound
+     * peers) in the moment between the channel transport and the trust bundle starting.
+     */
+    @org.junit.Before
+    public void trustPolicyInForce() throws Exception {
+        waitFor("the trust policy in force", Duration.ofSeconds(60), () -> {
+            org.osgi.framework.ServiceReference<org.p2pnet.api.PeerNetwork> ref =
+                    bundleContext.getServiceReference(org.p2pnet.api.PeerNetwork.class);
+            if (ref == null) {
+                return false;
+            }
+            org.p2pnet.api.PeerNetwork network = bundleContext.getService(ref);
+            try {
+                return network != null && !network.trustSummary().failClosed();
+            } finally {
+                bundleContext.ungetService(ref);
+            }
+        });
+    }
+
     @Configuration
     public Option[] config() {
         String tgz = require("p2pnet.node.tgz");
         String karafVersion = require("p2pnet.karaf.version");
-        return new Option[] {
+        Option[] common = new Option[] {
             karafDistributionConfiguration()
                 .frameworkUrl("file:" + new File(tgz).getAbsolutePath())
                 .karafVersion(karafVersion)
@@ -85,6 +106,43 @@ public abstract class P2pnetTestSupport {
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshHost", "127.0.0.1"),
             systemProperty("p2pnet.node.tgz").value(new File(tgz).getAbsolutePath()),
             systemProperty("p2pnet.karaf.version").value(karafVersion),
+        };
+        Option[] extra = extraOptions();
+        Option[] all = java.util.Arrays.copyOf(common, common.length + extra.length);
+        System.arraycopy(extra, 0, all, common.length, extra.length);
+        return all;
+    }
+
+    /** True when the node's message log holds a MESSAGE with this id from that peer. */
+    protected boolean messageReceived(org.p2pnet.api.PeerId from, String id) {
+        org.osgi.framework.ServiceReference<org.p2pnet.api.message.MessageLog> ref =
+                bundleContext.getServiceReference(org.p2pnet.api.message.MessageLog.class);
+        if (ref == null) {
+            return false;
+        }
+        try {
+            org.p2pnet.api.message.MessageLog log = bundleContext.getService(ref);
+            return log != null && log.recent(from, 1000).stream().anyMatch(m -> m.id().equals(id));
+        } finally {
+            bundleContext.ungetService(ref);
+        }
+    }
+
+    /** Options a test class adds to the common ones (none by default). */
+    protected Option[] extraOptions() {
+        return new Option[0];
+    }
+
+    /**
+     * For tests that speak the wire protocol themselves through {@link WirePeer}, which has no TLS
+     * and runs no trust protocol: the node's channels are plaintext, and every peer starts at
+     * ENHANCED so that the test's packets of every type are delivered.
+     */
+    protected static Option[] wirePeerOptions() {
+        return new Option[] {
+            editConfigurationFilePut("etc/org.p2pnet.channel.tcp.cfg", "tls", "false"),
+            editConfigurationFilePut("etc/org.p2pnet.trust.cfg", "allowEnhancedPacketExchange", "true"),
+            editConfigurationFilePut("etc/org.p2pnet.trust.cfg", "runDefaultTrustProtocol", "false"),
         };
     }
 
