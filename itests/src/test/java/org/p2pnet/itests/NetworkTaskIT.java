@@ -24,7 +24,8 @@ import org.junit.Test;
  * <li>{@code p2p:task-issue BlockIP} on the genesis node: the pinned node blocks the address, the
  *     other refuses the task (its signer is not pinned) and blocks nothing;</li>
  * <li>{@code SetLocalIdentifier}: the pinned node takes the alias (identifier policy Local, none set);</li>
- * <li>the pinned node is killed (SIGKILL) and started again: block and alias are still there.</li>
+ * <li>{@code AuthorizePeer}: the pinned node keeps a decision to trust the other node;</li>
+ * <li>the pinned node is killed (SIGKILL) and started again: block, alias and decision are still there.</li>
  * </ol>
  */
 public class NetworkTaskIT {
@@ -96,12 +97,19 @@ public class NetworkTaskIT {
         P2pnetTestSupport.waitFor("the pinned node is called north-1", SETTLE,
             () -> pinned.exec("p2p:alias").contains("north-1"));
 
-        // 3. kill -9 and start again: the block and the alias survive
+        // 3. AuthorizePeer: the pinned node keeps a decision to trust the other node
+        String other = peerId(unpinned);
+        genesis.exec("p2p:task-issue AuthorizePeer peer=" + other + " --target " + peerId(pinned));
+        P2pnetTestSupport.waitFor("the pinned node trusts " + other.substring(0, 12), SETTLE,
+            () -> pinned.exec("p2p:trust").contains(other.substring(0, 12)));
+
+        // 4. kill -9 and start again: the block, the alias and the trust decision survive
         pinned.kill();
         pinned.start();
         pinned.awaitReadyRestartingOnce(BOOT);
         assertTrue("the block survived a kill", pinned.exec("p2p:blocklist").contains("192.0.2.99"));
         assertTrue("the alias survived a kill", pinned.exec("p2p:alias").contains("north-1"));
+        assertTrue("the trust decision survived a kill", pinned.exec("p2p:trust").contains(other.substring(0, 12)));
     }
 
     private static String peerId(ExternalNode node) throws Exception {

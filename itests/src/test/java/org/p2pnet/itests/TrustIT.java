@@ -128,6 +128,29 @@ public class TrustIT extends P2pnetTestSupport {
     }
 
     @Test
+    public void aBlockedIdCannotComeBackFromAnotherAddress() throws Exception {
+        WirePeer peer = new WirePeer();
+        PeerId id = PeerId.parse(peer.peerId());
+        try (peer) {
+            peer.handshake(port, "itest");
+            awaitChannel(id);
+            shell("p2p:block --note moved " + id.value());
+            waitFor("the blocked peer's channel ended", WAIT, () -> network.channel(id).isEmpty());
+            try (WirePeer moved = new WirePeer(peer.key())) {
+                // the same key (so the same id) from 127.0.0.2: the address is not blocked, the id is
+                moved.connectFrom("127.0.0.2", port);
+                moved.sendIdentity("itest", moved.peerId());
+                WirePeer.Frame bye = moved.readUntilDisconnect();
+                assertNotNull("refused with a DISCONNECT", bye);
+                assertEquals("BLOCKED", bye.metadata().path("reason").asText());
+                assertFalse("no channel from the new address", network.channel(id).isPresent());
+            }
+        } finally {
+            shell("p2p:unblock " + id.value());
+        }
+    }
+
+    @Test
     public void queueModeHoldsAPeerUntilAcceptedRejectsOnRequestAndDropsItOnTimeout() throws Exception {
         String set = shell("p2p:policy inboundMode queue");
         try {

@@ -67,6 +67,19 @@ public final class WirePeer implements AutoCloseable {
         use(s);
     }
 
+    /** Connects to the node on 127.0.0.1 from another loopback address ({@code 127.0.0.2}): another source IP. */
+    public void connectFrom(String sourceIp, int port) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(sourceIp, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        use(s);
+    }
+
+    /** Key of this peer, so that another connection can claim the same id. */
+    public KeyPair key() {
+        return key;
+    }
+
     /** Takes the next connection the node opens to {@code listener} and answers its handshake. */
     public Frame accept(ServerSocket listener, String networkName) throws IOException {
         listener.setSoTimeout(10_000);
