@@ -14,10 +14,14 @@ import java.util.Optional;
  * @param droppedUntrusted packets dropped since start because their channel's level was too low
  * @param closedUntrusted  channels closed with NOT_TRUSTED for sending too many such packets
  * @param inboundQueued    inbound peers waiting for a decision
+ * @param queueWithoutPolicy what the core does with inbound peers while no policy is installed
+ *                         (its {@code inboundWithoutPolicy}): true = holds them in the inbound
+ *                         queue, false = refuses them
  * @since 1.2
  */
 public record TrustSummary(Optional<String> policy, Optional<String> protocol, boolean failClosed,
-                           long droppedUntrusted, long closedUntrusted, int inboundQueued) {
+                           long droppedUntrusted, long closedUntrusted, int inboundQueued,
+                           boolean queueWithoutPolicy) {
     public TrustSummary {
         policy = policy == null ? Optional.empty() : policy;
         protocol = protocol == null ? Optional.empty() : protocol;

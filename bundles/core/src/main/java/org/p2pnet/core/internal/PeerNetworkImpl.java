@@ -1664,7 +1664,8 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     @Override
     public TrustSummary trustSummary() {
         return new TrustSummary(policies.describe(), protocols.describe(), policies.isEmpty(),
-                droppedUntrusted.sum(), closedUntrusted.sum(), queue.size());
+                droppedUntrusted.sum(), closedUntrusted.sum(), queue.size(),
+                settings.inboundWithoutPolicy() == CoreSettings.InboundWithoutPolicy.QUEUE);
     }
 
     /** Runs a task on the core executor. @return false when it is stopped */

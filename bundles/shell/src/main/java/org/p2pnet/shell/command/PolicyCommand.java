@@ -13,7 +13,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.Col;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.p2pnet.api.TrustSummary;
 import org.p2pnet.api.genesis.BootstrapStatus;
 import org.p2pnet.api.genesis.GenesisClient;
@@ -47,10 +46,6 @@ public class PolicyCommand extends P2pCommand {
     @Reference(optional = true)
     GenesisClient genesisClient;
 
-    /** Optional: only for the inbound behaviour of a node without trust bundle. */
-    @Reference(optional = true)
-    ConfigurationAdmin configAdmin;
-
     @Argument(index = 0, name = "key", required = false,
             description = "A trust setting's key (Tab completes them); leave out to show everything")
     @Completion(TrustSettingCompleter.class)
@@ -72,7 +67,7 @@ public class PolicyCommand extends P2pCommand {
 
     /**
      * JSON view of the core's trust state; {@code policy}/{@code protocol} null when none is
-     * installed; {@code inboundWithoutPolicy} as configured in {@code org.p2pnet.core}, null when not set.
+     * installed; {@code inboundWithoutPolicy} is the core's setting, {@code refuse} or {@code queue}.
      */
     public record CoreTrustJson(String policy, String protocol, boolean failClosed, long droppedUntrusted,
                                 long closedUntrusted, int inboundQueued, String inboundWithoutPolicy) {
@@ -174,7 +169,7 @@ public class PolicyCommand extends P2pCommand {
                     trustPolicy == null ? null : settingsJson(trustPolicy),
                     new CoreTrustJson(summary.policy().orElse(null), summary.protocol().orElse(null),
                             summary.failClosed(), summary.droppedUntrusted(), summary.closedUntrusted(),
-                            summary.inboundQueued(), CoreInboundSetting.configured(configAdmin).orElse(null)),
+                            summary.inboundQueued(), summary.queueWithoutPolicy() ? "queue" : "refuse"),
                     localIdentifier == null ? null
                             : new IdentifierJson(localIdentifier.alias().orElse(null), localIdentifier.policy().name()),
                     bootstrap == null ? null : new BootstrapTrustJson(GenesisPeersCommand.modeName(bootstrap.mode()),
@@ -188,7 +183,7 @@ public class PolicyCommand extends P2pCommand {
         new KeyValueList()
                 .add("Inbound policy", summary.failClosed()
                         ? "none \u2014 the core fails closed (DEFAULT at most, inbound "
-                                + CoreInboundSetting.inboundWord(configAdmin, summary) + ")"
+                                + (summary.queueWithoutPolicy() ? "queued" : "refused") + ")"
                         : summary.policy().map(TextOutput::printable).orElse("(unnamed)"))
                 .add("Trust protocol", summary.protocol().map(TextOutput::printable).orElse("none"))
                 .add("Dropped untrusted", summary.droppedUntrusted() + " packets")

@@ -7,7 +7,6 @@ import java.util.stream.Collectors;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.NodeStatus;
 import org.p2pnet.api.TrustSummary;
@@ -21,10 +20,6 @@ import org.p2pnet.api.TrustSummary;
                 + " its inboundWithoutPolicy setting says. Untrusted counts packets dropped because their channel's"
                 + " trust level was too low, and channels closed for sending too many of them.")
 public class StatusCommand extends ReportCommand<StatusCommand.Snapshot> {
-
-    /** Optional: only for the inbound behaviour of a node without trust bundle. */
-    @Reference(optional = true)
-    ConfigurationAdmin configAdmin;
 
     /** The node's state and its trust state, read together. */
     record Snapshot(NodeStatus status, TrustSummary trust) {
@@ -80,7 +75,7 @@ public class StatusCommand extends ReportCommand<StatusCommand.Snapshot> {
     private String trustText(TrustSummary trust) {
         if (trust.failClosed()) {
             return "none installed \u2014 failing closed (DEFAULT at most, inbound "
-                    + CoreInboundSetting.inboundWord(configAdmin, trust) + ")";
+                    + (trust.queueWithoutPolicy() ? "queued" : "refused") + ")";
         }
         return "policy " + trust.policy().map(TextOutput::printable).orElse("(unnamed)")
                 + ", " + trust.protocol().map(p -> "protocol " + TextOutput.printable(p)).orElse("no trust protocol");

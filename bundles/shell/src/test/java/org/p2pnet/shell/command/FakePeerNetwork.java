@@ -44,7 +44,7 @@ public final class FakePeerNetwork implements PeerNetwork {
     /** A policy and protocol in force, nothing dropped. */
     static final TrustSummary TRUSTED_NODE = new TrustSummary(
             Optional.of("org.p2pnet.trust.internal.DefaultIncomingPeerPolicy (org.p2pnet.trust 0.1.0)"),
-            Optional.of("org.p2pnet.trust.internal.ChallengeResponse (org.p2pnet.trust 0.1.0)"), false, 0, 0, 0);
+            Optional.of("org.p2pnet.trust.internal.ChallengeResponse (org.p2pnet.trust 0.1.0)"), false, 0, 0, 0, false);
 
     NodeIdentity identity = new NodeIdentity(Peers.ALICE, new byte[] {1, 2, 3, 4}, "Ed25519", "p2pnet", 7700, 1,
             "p2pnet/0.1.0");

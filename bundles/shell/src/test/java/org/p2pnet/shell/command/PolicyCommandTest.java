@@ -70,7 +70,7 @@ class PolicyCommandTest extends CommandTestSupport {
 
     @Test
     void saysTheCoreFailsClosedAndWhatIsMissingWithoutTheTrustBundle() throws Exception {
-        network.trustSummary = new TrustSummary(Optional.empty(), Optional.empty(), true, 3, 0, 1);
+        network.trustSummary = new TrustSummary(Optional.empty(), Optional.empty(), true, 3, 0, 1, true);
         PolicyCommand command = policy(null);
         command.policy = null;
         command.identifier = null;
@@ -100,7 +100,7 @@ class PolicyCommandTest extends CommandTestSupport {
         assertEquals(List.of("policy", "protocol", "failClosed", "droppedUntrusted", "closedUntrusted",
                 "inboundQueued", "inboundWithoutPolicy"), fieldNames(json.get("core")));
         assertFalse(json.get("core").get("failClosed").asBoolean());
-        assertTrue(json.get("core").get("inboundWithoutPolicy").isNull());
+        assertEquals("refuse", json.get("core").get("inboundWithoutPolicy").asText());
         assertEquals(List.of("alias", "policy"), fieldNames(json.get("identifier")));
         assertTrue(json.get("identifier").get("alias").isNull());
         assertEquals("LOCAL", json.get("identifier").get("policy").asText());
@@ -116,7 +116,6 @@ class PolicyCommandTest extends CommandTestSupport {
         command.policy = null;
         command.identifier = null;
         command.genesisClient = null;
-        command.configAdmin = FakeConfigAdmin.withCoreInbound("refuse");
 
         JsonNode json = json(command);
 

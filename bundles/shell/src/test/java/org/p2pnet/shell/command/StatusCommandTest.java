@@ -108,33 +108,20 @@ class StatusCommandTest extends CommandTestSupport {
 
     @Test
     void saysTheCoreFailsClosedWithoutTrustBundleAndHowInboundPeersFare() throws Exception {
-        network.trustSummary = new TrustSummary(Optional.empty(), Optional.empty(), true, 0, 0, 0);
+        network.trustSummary = new TrustSummary(Optional.empty(), Optional.empty(), true, 0, 0, 0, false);
         StatusCommand refusing = wired(new StatusCommand());
-        refusing.configAdmin = FakeConfigAdmin.withCoreInbound("refuse");
 
         assertEquals("none installed \u2014 failing closed (DEFAULT at most, inbound refused)",
                 valueOf(run(refusing), "Trust"));
 
+        network.trustSummary = new TrustSummary(Optional.empty(), Optional.empty(), true, 0, 0, 0, true);
         StatusCommand queueing = new StatusCommand();
-        queueing.configAdmin = FakeConfigAdmin.withCoreInbound("QUEUE");
         assertTrue(lastRun(queueing).contains("failing closed (DEFAULT at most, inbound queued)"));
-
-        StatusCommand unknown = new StatusCommand();
-        assertTrue(lastRun(unknown).contains("failing closed (DEFAULT at most, inbound held or refused per "
-                + "org.p2pnet.core inboundWithoutPolicy)"));
-
-        StatusCommand notConfigured = new StatusCommand();
-        notConfigured.configAdmin = FakeConfigAdmin.withCoreInbound(null);
-        assertTrue(lastRun(notConfigured).contains("(DEFAULT at most, inbound refused)"), "the core's default");
-
-        StatusCommand invalid = new StatusCommand();
-        invalid.configAdmin = FakeConfigAdmin.withCoreInbound("sometimes");
-        assertTrue(lastRun(invalid).contains("inbound held or refused per"));
     }
 
     @Test
     void peersWaitingShowInboundIsQueuedWhateverTheConfigurationSays() throws Exception {
-        network.trustSummary = new TrustSummary(Optional.empty(), Optional.empty(), true, 0, 0, 2);
+        network.trustSummary = new TrustSummary(Optional.empty(), Optional.empty(), true, 0, 0, 2, true);
         StatusCommand command = wired(new StatusCommand());
 
         assertEquals("none installed \u2014 failing closed (DEFAULT at most, inbound queued)",
@@ -143,7 +130,7 @@ class StatusCommandTest extends CommandTestSupport {
 
     @Test
     void jsonSaysFailClosedWithNullPolicy() throws Exception {
-        network.trustSummary = new TrustSummary(Optional.empty(), Optional.empty(), true, 4, 0, 0);
+        network.trustSummary = new TrustSummary(Optional.empty(), Optional.empty(), true, 4, 0, 0, false);
 
         JsonNode trust = runJson(wired(new StatusCommand())).get("trust");
 
@@ -168,7 +155,7 @@ class StatusCommandTest extends CommandTestSupport {
 
     private static TrustSummary trustedSummary(int queued) {
         return new TrustSummary(FakePeerNetwork.TRUSTED_NODE.policy(), FakePeerNetwork.TRUSTED_NODE.protocol(), false,
-                7, 1, queued);
+                7, 1, queued, false);
     }
 
     private NodeStatus busyNode() {

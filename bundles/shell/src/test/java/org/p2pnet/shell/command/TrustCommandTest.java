@@ -96,7 +96,7 @@ class TrustCommandTest extends CommandTestSupport {
     @Test
     void sessionTrustIsRefusedWhileTheCoreFailsClosed() {
         network.channels.add(bobChannel);
-        network.trustSummary = new TrustSummary(Optional.empty(), Optional.empty(), true, 0, 0, 0);
+        network.trustSummary = new TrustSummary(Optional.empty(), Optional.empty(), true, 0, 0, 0, false);
 
         assertEquals("no inbound policy is installed: the core allows DEFAULT at most",
                 userErrorOf(trust("b0b0", "--session")));
