@@ -138,4 +138,24 @@ public class RecordingPeerNetwork implements PeerNetwork {
     public org.p2pnet.api.discovery.OfferOutcome offer(org.p2pnet.api.discovery.DiscoveredPeer peer) {
         throw unexpected();
     }
+
+    @Override
+    public java.util.List<org.p2pnet.api.AddressBookEntry> addressBook() {
+        throw unexpected();
+    }
+
+    @Override
+    public java.util.List<org.p2pnet.api.AddressBookEntry> dialCandidates(int max) {
+        throw unexpected();
+    }
+
+    @Override
+    public void saveAddressBook() {
+        throw unexpected();
+    }
+
+    @Override
+    public org.p2pnet.api.DiscernResult discernChannels(java.time.Duration inactivityLimit) {
+        throw unexpected();
+    }
 }

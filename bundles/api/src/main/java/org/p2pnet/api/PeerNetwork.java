@@ -98,6 +98,42 @@ public interface PeerNetwork {
      */
     TrustSummary trustSummary();
 
+    /**
+     * The address book: every peer this node may dial, with its source and dial history, most
+     * recently seen first. Bounded; hopeless entries age out (see the core's README).
+     *
+     * @since 1.2
+     */
+    List<AddressBookEntry> addressBook();
+
+    /**
+     * Peers worth dialling now to get back to {@link #minPeers()}: not connected, not being
+     * dialled, not this node, not refused by the inbound policy, past their backoff (exponential in
+     * their failures, with jitter), spread over distinct address groups first, then those with
+     * the fewest recent failures, then the most recently successful. The caller dials them with {@link #connect}, which records the outcome.
+     *
+     * @param max at most this many
+     * @since 1.2
+     */
+    List<AddressBookEntry> dialCandidates(int max);
+
+    /**
+     * Writes the address book to its file now (atomically). The core also writes it when it stops.
+     *
+     * @throws IllegalStateException naming the file and the problem when it cannot be written
+     * @since 1.2
+     */
+    void saveAddressBook();
+
+    /**
+     * P2PNet's DiscernPeerChannels: closes channels the inbound policy no longer allows
+     * (BLOCKED), channels on which nothing was received for longer than {@code inactivityLimit}
+     * (IDLE_TIMEOUT), and, above the high watermark, the least useful channels (TOO_MANY_CHANNELS).
+     *
+     * @since 1.2
+     */
+    DiscernResult discernChannels(java.time.Duration inactivityLimit);
+
     /** Dispatch state per packet type. */
     List<HandlerInfo> handlers();
 

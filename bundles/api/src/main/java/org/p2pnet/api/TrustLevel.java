@@ -11,7 +11,7 @@ import org.p2pnet.api.packet.PacketTypes;
  * that keeps sending such packets is closed with {@link DisconnectReason#NOT_TRUSTED}.
  */
 public enum TrustLevel {
-    /** Nothing but IDENTITY, DISCONNECT and trust-protocol packets ({@code TRUST}, {@code TRUST.*}). */
+    /** Nothing but IDENTITY, DISCONNECT, keepalive (PING, PONG) and trust-protocol packets ({@code TRUST}, {@code TRUST.*}). */
     NONE,
     /** Default communication: MESSAGE too (P2PNet's AllowDefaultCommunication). */
     DEFAULT,
@@ -30,14 +30,15 @@ public enum TrustLevel {
 
     /**
      * The level a channel needs for the core to deliver a packet of this type: {@link #NONE} for
-     * IDENTITY, DISCONNECT and trust-protocol types ({@value PacketTypes#TRUST} and names starting
+     * IDENTITY, DISCONNECT, PING, PONG and trust-protocol types ({@value PacketTypes#TRUST} and names starting
      * with {@code TRUST.}), {@link #DEFAULT} for MESSAGE, {@link #ENHANCED} for every other type,
      * custom ones included.
      */
     public static TrustLevel requiredFor(String packetType) {
         Objects.requireNonNull(packetType, "packetType");
         return switch (packetType) {
-            case PacketTypes.IDENTITY, PacketTypes.DISCONNECT, PacketTypes.TRUST -> NONE;
+            case PacketTypes.IDENTITY, PacketTypes.DISCONNECT, PacketTypes.TRUST, PacketTypes.PING,
+                    PacketTypes.PONG -> NONE;
             case PacketTypes.MESSAGE -> DEFAULT;
             default -> packetType.startsWith(PacketTypes.TRUST + ".") ? NONE : ENHANCED;
         };

@@ -17,6 +17,14 @@ public final class PacketTypes {
      * the channel is trusted.
      */
     public static final String TRUST = "TRUST";
+    /**
+     * Keepalive request; the receiver answers PONG with the same {@code nonce}. Not built-in (a
+     * {@link RawPacket} with metadata {@code {"nonce":"<hex>","sentAt":<epoch ms>}}); delivered at
+     * trust level NONE, so that liveness never depends on trust.
+     */
+    public static final String PING = "PING";
+    /** Keepalive answer to a PING, with its {@code nonce}; delivered at trust level NONE. */
+    public static final String PONG = "PONG";
 
     /** Every built-in type. */
     public static final Set<String> BUILT_IN = Set.of(IDENTITY, DISCONNECT, PEER_GROUP, DATA, MESSAGE, BROADCAST);

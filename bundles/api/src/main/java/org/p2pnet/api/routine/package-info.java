@@ -2,7 +2,7 @@
  * The routine SPI (P2PNet's NetworkRoutines): periodic node tasks registered as whiteboard services.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.p2pnet.api.routine;
 
 import org.osgi.annotation.bundle.Export;
