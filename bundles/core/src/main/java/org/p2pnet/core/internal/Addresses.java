@@ -93,6 +93,18 @@ final class Addresses {
         return ib.isPresent() && ia.get().equals(ib.get());
     }
 
+    /**
+     * A text equal for two addresses exactly when {@link #same} holds: the port with the IP
+     * literal's canonical form ({@code ::1} and {@code 0:0:0:0:0:0:0:1} alike, an IPv4-mapped
+     * address as IPv4), or with the host name in lower case.
+     */
+    static String key(PeerAddress address) {
+        Optional<InetAddress> ip = literal(address.host());
+        String host = ip.map(InetAddress::getHostAddress).orElse(address.host().toLowerCase(java.util.Locale.ROOT));
+        int scope = ip.isPresent() ? host.indexOf('%') : -1;
+        return (scope < 0 ? host : host.substring(0, scope)) + "|" + address.port();
+    }
+
     /** The dialable form of a socket address: its IP when resolved, else its host text. */
     static PeerAddress of(InetSocketAddress socket) {
         return PeerAddress.of(socket);

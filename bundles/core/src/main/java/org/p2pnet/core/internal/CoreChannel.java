@@ -67,6 +67,8 @@ final class CoreChannel implements PeerChannel, ChannelSink {
     /** How this side chose to end the channel (or heard the remote end it), before the transport reports the close. */
     private final AtomicReference<DisconnectRecord> ending = new AtomicReference<>();
     private volatile long lastActivityMillis;
+    /** When a packet was last received (or the channel opened), by the core's clock. */
+    private volatile long lastReceivedMillis;
     private volatile TrustLevel trustLevel = TrustLevel.DEFAULT;
     /** The address connect() dialled to open this channel, when it is an outbound one we dialled. */
     private volatile PeerAddress dialled;
@@ -110,6 +112,7 @@ final class CoreChannel implements PeerChannel, ChannelSink {
                 : remoteAddress;
         this.openedAt = openedAt;
         this.lastActivityMillis = openedAt.toEpochMilli();
+        this.lastReceivedMillis = lastActivityMillis;
     }
 
     TransportChannel transport() {
@@ -381,7 +384,9 @@ final class CoreChannel implements PeerChannel, ChannelSink {
             return;
         }
         packetsIn.increment();
-        lastActivityMillis = System.currentTimeMillis();
+        long now = network.clock().millis();
+        lastActivityMillis = now;
+        lastReceivedMillis = now;
         network.received(this, packet);
     }
 
@@ -463,6 +468,11 @@ final class CoreChannel implements PeerChannel, ChannelSink {
         return Instant.ofEpochMilli(lastActivityMillis);
     }
 
+    /** When a packet was last received on this channel (its opening when none was). */
+    Instant lastReceived() {
+        return Instant.ofEpochMilli(lastReceivedMillis);
+    }
+
     @Override
     public ChannelStats stats() {
         ChannelStats t;
@@ -500,7 +510,7 @@ final class CoreChannel implements PeerChannel, ChannelSink {
             return CompletableFuture.failedFuture(new ChannelException(DisconnectReason.CONNECTION_LOST,
                     "the channel with " + peerId.shortForm() + " is closed"));
         }
-        lastActivityMillis = System.currentTimeMillis();
+        lastActivityMillis = network.clock().millis();
         CompletionStage<Void> written;
         try {
             written = transport.send(packet);

@@ -30,6 +30,11 @@ final class DiscoveryOffers {
         return dialling.add(peer);
     }
 
+    /** True while a dial started from an offer to the peer is under way. */
+    boolean isDialling(PeerId peer) {
+        return dialling.contains(peer);
+    }
+
     void dialEnded(PeerId peer, boolean connected) {
         dialling.remove(peer);
         synchronized (failedAt) {

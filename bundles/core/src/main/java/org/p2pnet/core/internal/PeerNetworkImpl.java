@@ -7,8 +7,10 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -55,10 +58,12 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
+import org.p2pnet.api.AddressBookEntry;
 import org.p2pnet.api.ChannelDirection;
 import org.p2pnet.api.ChannelException;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.DisconnectRecord;
+import org.p2pnet.api.DiscernResult;
 import org.p2pnet.api.HandlerInfo;
 import org.p2pnet.api.InboundRequest;
 import org.p2pnet.api.NodeIdentity;
@@ -98,8 +103,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link PeerNetwork} service: node identity, channel registry with the duplicate rule,
- * known peers, dispatch to the packet handler whiteboard (with the hot-swap buffer), peer events,
- * and the host side of the optional, dynamically bound {@link ChannelTransport}.
+ * known peers, the persistent {@link AddressBook} with dial candidates, P2PNet's
+ * DiscernPeerChannels ({@link #discernChannels}), dispatch to the packet handler whiteboard (with
+ * the hot-swap buffer), peer events, and the host side of the optional, dynamically bound
+ * {@link ChannelTransport}.
  *
  * <p>Trust: each received packet is checked against its channel's trust level before dispatch
  * (held while the trust protocol runs, else dropped and counted; closed past
@@ -218,8 +225,8 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         long pendingBufferMaxBytes() default 64L * 1024 * 1024;
 
         @AttributeDefinition(name = "Storage directory",
-                description = "Where the node key is kept. Empty = ${karaf.data}/p2pnet, or ./data/p2pnet"
-                        + " outside Karaf. Read at start only.")
+                description = "Where the node key and the address book (addressbook.json) are kept. Empty ="
+                        + " ${karaf.data}/p2pnet, or ./data/p2pnet outside Karaf. Read at start only.")
         String storageDir() default "";
 
         @AttributeDefinition(name = "Minimum peers", min = "1", max = "64",
@@ -276,6 +283,18 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
                 description = "How long a trust protocol run may take (1-300); past it the channel keeps the level"
                         + " it started with and its held packets are re-checked. Applies to new runs.")
         int trustProtocolTimeoutSeconds() default 15;
+
+        @AttributeDefinition(name = "Address book maximum entries", min = "16", max = "1000000",
+                description = "Most peers the address book keeps (16-1000000). When it is full, a new peer takes the"
+                        + " place of the worst entry (fewest successes, then seen longest ago; never a connected peer)"
+                        + " of the largest address group. Applies from the next insert or save.")
+        int addressBookMaxEntries() default 10_000;
+
+        @AttributeDefinition(name = "Address book maximum per address group", min = "1", max = "100000",
+                description = "Most address book entries in one address group: an IPv4 /16, an IPv6 /32 or a host"
+                        + " name (1-100000). A new peer in a full group takes the place of that group's worst entry,"
+                        + " so one source or one network cannot flood the book. Applies from the next insert or save.")
+        int addressBookMaxPerGroup() default 256;
     }
 
     /**
@@ -288,6 +307,10 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     }
 
     private final NodeKey key;
+    /** Time of the address book, of channel activity and of discernChannels; injectable for tests. */
+    private final Clock clock;
+    /** Where the address book is kept, with its dial history. */
+    private final AddressBook addressBook;
     private final FastEd25519 fastSigner;
     /** Dials started from discovery offers, and their recent failures. */
     private final DiscoveryOffers offers = new DiscoveryOffers(DISCOVERY_BACKOFF);
@@ -354,8 +377,18 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
 
     /** For tests and embedding: no framework needed. */
     PeerNetworkImpl(Config config, String agent) {
+        this(config, agent, Clock.systemUTC(), new SecureRandom());
+    }
+
+    /** For tests: the address book's clock and the random source of its backoff jitter. */
+    PeerNetworkImpl(Config config, String agent, Clock clock, Random random) {
         this.settings = CoreSettings.from(config);
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.key = NodeKeyStore.loadOrCreate(settings.storageDir());
+        this.addressBook = new AddressBook(settings.storageDir().resolve(AddressBook.FILE_NAME), bookView(), clock,
+                Objects.requireNonNull(random, "random"), settings.addressBookMaxEntries(),
+                settings.addressBookMaxPerGroup());
+        addressBook.load();
         this.fastSigner = new FastEd25519(key.keyPair().getPrivate());
         this.publicKeyBase64 = Base64.getEncoder().encodeToString(key.publicKey().getEncoded());
         this.agent = agent;
@@ -369,6 +402,36 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         LOG.info("p2pnet node {} ({}) is up in network '{}'", key.peerId(), agent, settings.networkName());
+    }
+
+    /** What the address book reads of this node: its id, its own addresses, its channels. */
+    private AddressBook.Node bookView() {
+        return new AddressBook.Node() {
+            @Override
+            public PeerId self() {
+                return key.peerId();
+            }
+
+            @Override
+            public boolean isSelf(PeerAddress address) {
+                return PeerNetworkImpl.this.isSelf(address, binding);
+            }
+
+            @Override
+            public boolean isConnected(PeerId peer) {
+                return PeerNetworkImpl.this.isConnected(peer);
+            }
+
+            @Override
+            public Instant activity(PeerId peer) {
+                return registry.byPeer(peer).map(CoreChannel::lastReceived).orElse(null);
+            }
+        };
+    }
+
+    /** The time the core's clock tells (the address book's, channel activity's). */
+    Clock clock() {
+        return clock;
     }
 
     private static String agentOf(BundleContext context) {
@@ -391,12 +454,14 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         CoreSettings previous = settings;
         settings = next;
         dispatcher.limits(next.pendingBufferCapacity(), next.pendingBufferMaxWait(), next.pendingBufferMaxBytes());
+        addressBook.limits(next.addressBookMaxEntries(), next.addressBookMaxPerGroup());
         if (previous.acceptInbound() != next.acceptInbound()) {
             LOG.info("Inbound channels are now {}", next.acceptInbound() ? "accepted" : "refused");
         }
         if (!previous.storageDir().equals(next.storageDir())) {
-            LOG.warn("storageDir changed to {}: it applies at the next start; the node key stays {}",
-                    next.storageDir(), previous.storageDir().resolve(NodeKeyStore.FILE_NAME));
+            LOG.warn("storageDir changed to {}: it applies at the next start; the node key stays {} and the"
+                    + " address book {}", next.storageDir(), previous.storageDir().resolve(NodeKeyStore.FILE_NAME),
+                    addressBook.file());
         }
         if (previous.listenerDiffers(next)) {
             reconfigureTransport();
@@ -437,6 +502,11 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         }
         pendingDials.forEach(f -> f.completeExceptionally(
                 new ChannelException(DisconnectReason.SHUTDOWN, "the peer network stopped")));
+        try {
+            addressBook.save();
+        } catch (IllegalStateException e) {
+            LOG.error("The address book was not saved at stop: {}", e.getMessage());
+        }
         executor.shutdownNow();
         try {
             if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -765,7 +835,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         } else {
             admission = policies.admission(peer, ip, tc.direction());
         }
-        CoreChannel channel = new CoreChannel(this, b, tc, peer, identity.listenPort(), Instant.now(),
+        CoreChannel channel = new CoreChannel(this, b, tc, peer, identity.listenPort(), clock.instant(),
                 identity.publicKeyBytes());
         channel.trustLevel(admission.level());
         channel.admittedFailClosed(failClosed);
@@ -836,6 +906,12 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
             LOG.info("Channel {} identified: {} agent '{}'", channel, peer, identity.agent());
             announced = true;
             publish(new PeerEvent(PeerEvent.Kind.CONNECTED, peer, channel.remoteAddress(), channel.direction(), null));
+            if (channel.direction() == ChannelDirection.INBOUND && identity.listenPort() > 0) {
+                // observed host (the socket's) with the advertised listen port
+                addressBook.established(peer, channel.listenAddress(), AddressBook.INBOUND, false);
+            } else {
+                addressBook.seen(peer, clock.instant());
+            }
             dispatcher.dispatch(channel, identity);
         } catch (Throwable t) {
             // registered but failing: never leave a ghost channel counted against the limits
@@ -852,11 +928,12 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
      * disconnected outside it, as listeners hear of it.
      *
      * @param spared the channel just identified, never trimmed by the trim it starts; or null
+     * @return how many channels it closed
      */
-    private void trim(CoreChannel spared) {
+    private int trim(CoreChannel spared) {
         CoreSettings s = settings;
         if (!s.trims() || !running) {
-            return;
+            return 0;
         }
         List<CoreChannel> victims = new ArrayList<>();
         String message;
@@ -865,7 +942,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
                     .filter(c -> c.isOpen() && !c.isEnding()).toList();
             List<CoreChannel> chosen = Trimming.select(open, s, spared);
             if (chosen.isEmpty()) {
-                return;
+                return 0;
             }
             message = "trimmed: " + chosen.size() + " channels over the high watermark " + s.highWatermark();
             for (CoreChannel c : chosen) {
@@ -875,13 +952,14 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
             }
         }
         if (victims.isEmpty()) {
-            return;
+            return 0;
         }
         rejections.record(DisconnectReason.TOO_MANY_CHANNELS, victims.size() + " channels", message
                 + " (lowWatermark " + s.lowWatermark() + ")", victims.size());
         for (CoreChannel c : victims) {
             c.disconnect(DisconnectReason.TOO_MANY_CHANNELS, message);
         }
+        return victims.size();
     }
 
     /**
@@ -956,6 +1034,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         if (selfAddresses.size() < MAX_SELF_ADDRESSES && selfAddresses.add(address)) {
             LOG.info("{} is this node's own address: it will not be dialled again", address);
         }
+        addressBook.forgetAddress(address);
     }
 
     // ---------------------------------------------------------------- from channels
@@ -991,6 +1070,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
             return;
         }
         knownPeers.recordDisconnect(channel.peerId(), how, channel.lastActivity());
+        addressBook.seen(channel.peerId(), channel.lastReceived());
         LOG.info("Channel {} closed: {}{} {}", channel, how.reason(), how.byRemote() ? " (by the peer)" : "",
                 how.message());
         publish(new PeerEvent(PeerEvent.Kind.DISCONNECTED, channel.peerId(), channel.remoteAddress(),
@@ -1139,8 +1219,17 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         return matches.get(0);
     }
 
+    /** Dials for the operator or an application: a peer reached so enters the address book as {@code manual}. */
     @Override
     public CompletionStage<PeerChannel> connect(PeerAddress address) {
+        return connect(address, AddressBook.MANUAL);
+    }
+
+    /**
+     * Dials an address. Every dial this starts is recorded in the address book (lastAttempt, then
+     * success or failure); a peer reached enters it with {@code source} when it is not known yet.
+     */
+    private CompletionStage<PeerChannel> connect(PeerAddress address, String source) {
         Objects.requireNonNull(address, "address");
         if (!running) {
             return failed(DisconnectReason.SHUTDOWN, "the peer network is stopped");
@@ -1160,7 +1249,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         }
         RetryBlock block = retryBlockFor(address);
         if (block != null) {
-            long seconds = Math.max(1, Duration.between(Instant.now(), block.notBefore()).toSeconds());
+            long seconds = Math.max(1, Duration.between(clock.instant(), block.notBefore()).toSeconds());
             return failed(block.reason(), "peer " + block.peer().shortForm() + " at " + address
                     + " asked not to be dialled before " + block.notBefore() + " (in " + seconds + " s)"
                     + (block.message().isEmpty() ? "" : ": " + block.message()));
@@ -1187,6 +1276,14 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
             result = new CompletableFuture<>();
             dials.put(address, result);
         }
+        addressBook.dialStarted(address);
+        result.whenComplete((channel, failure) -> {
+            if (failure == null) {
+                addressBook.established(channel.peerId(), address, source, true);
+            } else if (running) {
+                addressBook.dialFailed(address);
+            }
+        });
         CompletionStage<TransportChannel> dial;
         try {
             dial = b.transport().dial(address);
@@ -1288,7 +1385,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     private void addRetryBlock(RetryBlock block) {
         synchronized (retryBlocks) {
             if (!retryBlocks.containsKey(block.peer()) && retryBlocks.size() >= MAX_RETRY_BLOCKS) {
-                Instant now = Instant.now();
+                Instant now = clock.instant();
                 retryBlocks.values().removeIf(b -> !b.notBefore().isAfter(now));
                 if (retryBlocks.size() >= MAX_RETRY_BLOCKS) {
                     retryBlocks.values().stream().min(Comparator.comparing(RetryBlock::notBefore))
@@ -1304,7 +1401,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     }
 
     private RetryBlock retryBlockFor(PeerAddress address) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         for (RetryBlock block : retryBlocks.values()) {
             if (!block.notBefore().isAfter(now)) {
                 retryBlocks.remove(block.peer(), block);
@@ -1358,7 +1455,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     public void recordDisconnect(PeerChannel channel, DisconnectPacket disconnect) {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(disconnect, "disconnect");
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         PeerId peer = channel.peerId();
         DisconnectRecord how = new DisconnectRecord(disconnect.reason(), disconnect.message(), true, now);
         knownPeers.recordDisconnect(peer, how, now);
@@ -1380,6 +1477,136 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     @Override
     public List<HandlerInfo> handlers() {
         return dispatcher.info();
+    }
+
+    // ---------------------------------------------------------------- address book and routines
+
+    @Override
+    public List<AddressBookEntry> addressBook() {
+        return List.copyOf(addressBook.snapshot());
+    }
+
+    /**
+     * The book's dialable entries (not connected, not aging out, backoff elapsed) that are not
+     * being dialled, not this node, not refused by the inbound policy and not under a peer's
+     * retry-after request, spread over address groups (see {@link AddressBook#spread}).
+     */
+    @Override
+    public List<AddressBookEntry> dialCandidates(int max) {
+        if (max <= 0 || !running) {
+            return List.of();
+        }
+        // addresses being dialled or under a retry-after request, by Addresses.key: one look-up per entry
+        Set<String> excluded = new java.util.HashSet<>();
+        synchronized (dials) {
+            dials.keySet().forEach(a -> excluded.add(Addresses.key(a)));
+        }
+        Instant now = clock.instant();
+        Set<PeerId> retryPeers = new java.util.HashSet<>();
+        for (RetryBlock block : retryBlocks.values()) {
+            if (block.notBefore().isAfter(now)) {
+                retryPeers.add(block.peer());
+                block.addresses().forEach(a -> excluded.add(Addresses.key(a)));
+            }
+        }
+        TransportBinding b = binding;
+        List<AddressBookEntry> eligible = new ArrayList<>();
+        for (AddressBookEntry e : addressBook.dialable()) {
+            PeerAddress a = e.address();
+            if (offers.isDialling(e.peerId()) || retryPeers.contains(e.peerId()) || excluded.contains(Addresses.key(a))
+                    || e.peerId().equals(key.peerId()) || isSelf(a, b) || !policyAllowsDial(e.peerId(), a)) {
+                continue;
+            }
+            eligible.add(e);
+        }
+        return AddressBook.spread(eligible, max);
+    }
+
+    /** checkAddress for an IP literal, then checkPeer(peer, ip, OUTBOUND); a host name is never looked up. */
+    private boolean policyAllowsDial(PeerId peer, PeerAddress address) {
+        if (policies.isEmpty()) {
+            return true;
+        }
+        Optional<InetAddress> ip = Addresses.literal(address.host());
+        if (ip.isPresent() && !policies.checkAddress(ip.get()).allowed()) {
+            return false;
+        }
+        return policies.checkPeer(peer, ip.orElse(null), ChannelDirection.OUTBOUND).allowed();
+    }
+
+    @Override
+    public void saveAddressBook() {
+        addressBook.save();
+    }
+
+    /**
+     * P2PNet's DiscernPeerChannels: each open registered channel is asked of the inbound policy
+     * again ({@code checkPeer}; refused → closed with the policy's reason), then closed with
+     * IDLE_TIMEOUT when nothing was received on it for longer than {@code inactivityLimit}; then
+     * the channels above the high watermark are trimmed.
+     *
+     * @throws IllegalArgumentException when the limit is null, zero or negative
+     */
+    @Override
+    public DiscernResult discernChannels(Duration inactivityLimit) {
+        if (inactivityLimit == null || inactivityLimit.isZero() || inactivityLimit.isNegative()) {
+            throw new IllegalArgumentException("inactivityLimit must be a positive duration, got " + inactivityLimit);
+        }
+        if (!running) {
+            return new DiscernResult(0, 0, 0);
+        }
+        Instant idleBefore = clock.instant().minus(inactivityLimit);
+        int refused = 0;
+        int inactive = 0;
+        for (CoreChannel c : registry.registered()) {
+            if (!c.isOpen() || c.isEnding()) {
+                continue;
+            }
+            InetAddress ip = c.transport().remoteAddress() == null ? null : c.transport().remoteAddress().getAddress();
+            Verdict verdict = policies.checkPeer(c.peerId(), ip, c.direction());
+            if (!verdict.allowed()) {
+                if (c.claimEnding(verdict.reason(), verdict.message())) {
+                    refused++;
+                    rejections.record(verdict.reason(), c.toString(), verdict.message());
+                    c.disconnect(verdict.reason(), verdict.message());
+                }
+                continue;
+            }
+            if (c.lastReceived().isBefore(idleBefore)) {
+                String message = "nothing received for " + human(inactivityLimit);
+                if (c.claimEnding(DisconnectReason.IDLE_TIMEOUT, message)) {
+                    inactive++;
+                    rejections.record(DisconnectReason.IDLE_TIMEOUT, c.toString(), message);
+                    c.disconnect(DisconnectReason.IDLE_TIMEOUT, message);
+                }
+            }
+        }
+        int trimmed = trim(null);
+        if (refused + inactive + trimmed > 0) {
+            LOG.info("Discerned channels: {} refused by the policy, {} inactive for {}, {} trimmed", refused, inactive,
+                    human(inactivityLimit), trimmed);
+        }
+        return new DiscernResult(refused, inactive, trimmed);
+    }
+
+    /** A duration for people: {@code 2 h}, {@code 60 min}, {@code 90 s}, {@code 500 ms}. */
+    static String human(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + " h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + " min";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + " s";
+        }
+        return ms + " ms";
+    }
+
+    /** The address book itself, for tests. */
+    AddressBook book() {
+        return addressBook;
     }
 
     // ---------------------------------------------------------------- NodeSigner
@@ -1407,6 +1634,9 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         if (peer.peerId().equals(key.peerId())) {
             return OfferOutcome.SELF;
         }
+        TransportBinding bound = binding;
+        peer.addresses().stream().filter(a -> !isSelf(a, bound) && checkDial(a).allowed()).findFirst()
+                .ifPresent(a -> addressBook.offered(peer.peerId(), a, peer.source()));
         if (registry.byPeer(peer.peerId()).filter(CoreChannel::isOpen).isPresent()) {
             return OfferOutcome.ALREADY_CONNECTED;
         }
@@ -1436,7 +1666,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
 
     /** Tries the peer's addresses one after another until one gives a channel. */
     private void dialInTurn(DiscoveredPeer peer, List<PeerAddress> addresses, int index) {
-        connect(addresses.get(index)).whenComplete((channel, failure) -> {
+        connect(addresses.get(index), peer.source()).whenComplete((channel, failure) -> {
             if (failure == null) {
                 offers.dialEnded(peer.peerId(), true);
                 if (!channel.peerId().equals(peer.peerId())) {

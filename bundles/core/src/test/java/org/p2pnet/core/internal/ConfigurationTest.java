@@ -117,6 +117,10 @@ class ConfigurationTest extends NodeTestSupport {
                 Arguments.of("inboundQueueTimeoutSeconds", 3601, "3601"),
                 Arguments.of("trustProtocolTimeoutSeconds", 0, "0"),
                 Arguments.of("trustProtocolTimeoutSeconds", 301, "301"),
+                Arguments.of("addressBookMaxEntries", 15, "15"),
+                Arguments.of("addressBookMaxEntries", 1_000_001, "1000001"),
+                Arguments.of("addressBookMaxPerGroup", 0, "0"),
+                Arguments.of("addressBookMaxPerGroup", 100_001, "100001"),
                 Arguments.of("protectedPeers", "abc", "'abc'"),
                 Arguments.of("protectedPeers", "a".repeat(64) + ",g" + "a".repeat(63),
                         "'" + "a".repeat(64) + ",g" + "a".repeat(63) + "'"));
@@ -166,6 +170,26 @@ class ConfigurationTest extends NodeTestSupport {
         assertEquals(2, node.network.status().rejectedConfigurations());
         assertEquals(4, node.network.settings().maxChannelsPerIp());
         assertEquals(Set.of(), node.network.settings().protectedPeers());
+    }
+
+    @Test
+    void addressBookBoundsChangeLiveAndInvalidOnesKeepThePreviousBounds() {
+        node = TestNode.start(dir);
+        assertEquals(10_000, node.network.settings().addressBookMaxEntries());
+        assertEquals(256, node.network.settings().addressBookMaxPerGroup());
+        for (int i = 1; i <= 6; i++) {
+            node.network.book().offered(new RemotePeer().id, new org.p2pnet.api.PeerAddress("10.1.0." + i, 7700),
+                    "genesis");
+        }
+
+        node.network.modified(TestConfigs.config(dir, "addressBookMaxPerGroup", 0));
+        assertEquals(1, node.network.status().rejectedConfigurations());
+        assertEquals(256, node.network.settings().addressBookMaxPerGroup());
+
+        node.network.modified(TestConfigs.config(dir, "addressBookMaxEntries", 16, "addressBookMaxPerGroup", 4));
+        assertEquals(16, node.network.settings().addressBookMaxEntries());
+        node.network.saveAddressBook();
+        assertEquals(4, node.network.addressBook().size(), "the new per-group bound applies at the next save");
     }
 
     @Test

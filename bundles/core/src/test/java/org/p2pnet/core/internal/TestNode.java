@@ -1,7 +1,9 @@
 package org.p2pnet.core.internal;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import java.net.InetAddress;
@@ -75,9 +77,21 @@ final class TestNode implements AutoCloseable {
         return node;
     }
 
+    /** As {@link #start(Path, Object...)}, with the core's clock and the random source of its backoff jitter. */
+    static TestNode start(Path storageDir, Clock clock, Random random, Object... config) {
+        TestNode node = startWithoutPolicy(storageDir, clock, random, config);
+        node.network.addPolicy(LazyService.ofInstance(node.allowAll), node.allowAllRef);
+        return node;
+    }
+
     /** A node without any inbound policy: the core fails closed. */
     static TestNode startWithoutPolicy(Path storageDir, Object... config) {
-        PeerNetworkImpl network = new PeerNetworkImpl(TestConfigs.config(storageDir, config), "p2pnet/test");
+        return startWithoutPolicy(storageDir, Clock.systemUTC(), new Random(), config);
+    }
+
+    static TestNode startWithoutPolicy(Path storageDir, Clock clock, Random random, Object... config) {
+        PeerNetworkImpl network = new PeerNetworkImpl(TestConfigs.config(storageDir, config), "p2pnet/test", clock,
+                random);
         TestNode node = new TestNode(network, new FakeTransport("fake"));
         network.eventAdmin = new EventAdmin() {
             @Override
