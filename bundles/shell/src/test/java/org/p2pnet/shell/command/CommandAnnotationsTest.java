@@ -24,7 +24,8 @@ class CommandAnnotationsTest {
                 HandlersCommand.class, BlockCommand.class, UnblockCommand.class, BlocklistShowCommand.class,
                 TrustCommand.class, UntrustCommand.class, InboundCommand.class, InboundAcceptCommand.class,
                 InboundRejectCommand.class, PolicyCommand.class, AliasCommand.class, TaskIssueCommand.class,
-                TasksCommand.class);
+                TasksCommand.class, RoutinesCommand.class, RoutineStartCommand.class, RoutineStopCommand.class,
+                RoutineIntervalCommand.class, RoutineRunCommand.class, AddressBookCommand.class);
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package org.p2pnet.shell.command;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 
+import org.p2pnet.api.AddressBookEntry;
+import org.p2pnet.api.DiscernResult;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.HandlerInfo;
 import org.p2pnet.api.InboundRequest;
@@ -67,6 +70,11 @@ public final class FakePeerNetwork implements PeerNetwork {
     CompletionStage<PeerChannel> acceptOutcome = new CompletableFuture<>();
     final List<String> accepted = new ArrayList<>();
     final List<Rejected> rejected = new ArrayList<>();
+
+    /** The address book, in the order the core returns it (most recently seen first). */
+    final List<AddressBookEntry> addressBook = new ArrayList<>();
+    int addressBookSaves;
+    final List<Duration> discernLimits = new ArrayList<>();
 
     @Override
     public NodeIdentity identity() {
@@ -201,5 +209,27 @@ public final class FakePeerNetwork implements PeerNetwork {
     @Override
     public org.p2pnet.api.discovery.OfferOutcome offer(org.p2pnet.api.discovery.DiscoveredPeer peer) {
         throw new UnsupportedOperationException("the shell never offers discovered peers");
+    }
+
+    @Override
+    public List<AddressBookEntry> addressBook() {
+        return List.copyOf(addressBook);
+    }
+
+    /** The entries not connected, in book order, as the core would offer them (without backoff). */
+    @Override
+    public List<AddressBookEntry> dialCandidates(int max) {
+        return addressBook.stream().filter(e -> !e.connected()).limit(max).toList();
+    }
+
+    @Override
+    public void saveAddressBook() {
+        addressBookSaves++;
+    }
+
+    @Override
+    public DiscernResult discernChannels(Duration inactivityLimit) {
+        discernLimits.add(inactivityLimit);
+        return new DiscernResult(0, 0, 0);
     }
 }

@@ -288,8 +288,7 @@ public final class LanDiscoveryService implements LanDiscovery {
             run = started;
             // announce at once; each announcement schedules the next along the wave
             timer.execute(() -> announceAndReschedule(started));
-            timer.scheduleWithFixedDelay(this::rotateBroadcastPort, settings.rotateIntervalMillis(),
-                    settings.rotateIntervalMillis(), TimeUnit.MILLISECONDS);
+            // RotateBroadcastPort is not run here: the routines bundle runs the Routine service registered above
             LOG.info("LAN discovery started: ports {}, broadcasting on {}, groups {}, interfaces {}",
                     settings.ports(), port, endpoint.groups(),
                     interfaces.all().stream().map(LocalInterfaces.Local::name).toList());

@@ -10,7 +10,9 @@ import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.time.Clock;
 import java.time.Duration;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.Dictionary;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -20,8 +22,11 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.p2pnet.api.discovery.DiscoveredPeer;
 import org.p2pnet.api.discovery.LanDiscoveryStatus;
+import org.p2pnet.api.routine.Routine;
 import org.p2pnet.testing.Conditions;
 import org.p2pnet.testing.KeySigner;
 
@@ -211,6 +216,54 @@ class LoopbackDiscoveryTest {
         }
         node.stop();
         routine.run(); // stopped: nothing to move, nothing thrown
+    }
+
+    @Test
+    void rotateBroadcastPortIsARoutineServiceForTheSchedulerOnly() throws Exception {
+        List<Integer> ports = freePorts(3);
+        String portList = ports.stream().map(String::valueOf).collect(Collectors.joining(","));
+        List<Object[]> registered = new ArrayList<>();
+        List<String> unregistered = new ArrayList<>();
+        ServiceRegistration<?> registration = (ServiceRegistration<?>) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {ServiceRegistration.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("unregister")) {
+                        unregistered.add("RotateBroadcastPort");
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        BundleContext context = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("registerService") && args[0] instanceof Class<?>) {
+                        registered.add(args);
+                        return registration;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        FakeNetwork network = network(17001);
+        // the DS constructor, disabled so that it starts nothing by itself
+        LanDiscoveryService node = new LanDiscoveryService(context,
+                Configs.config(Map.of("enabled", false, "ports", portList, "rotateIntervalMs", 45_000L)), network,
+                network.signer);
+        services.add(node);
+
+        assertEquals(1, registered.size());
+        assertEquals(Routine.class, registered.get(0)[0]);
+        @SuppressWarnings("unchecked")
+        Dictionary<String, Object> properties = (Dictionary<String, Object>) registered.get(0)[2];
+        assertEquals("RotateBroadcastPort", properties.get(Routine.NAME_PROPERTY));
+        assertEquals(45_000L, properties.get(Routine.INTERVAL_PROPERTY));
+
+        // the scheduler runs it: it moves the broadcaster, which the service never does on its own
+        node.start();
+        Routine routine = (Routine) registered.get(0)[1];
+        int before = node.status().broadcasterPort();
+        routine.run();
+        assertNotEquals(before, node.status().broadcasterPort());
+        assertTrue(ports.contains(node.status().broadcasterPort()));
+
+        node.deactivate();
+        assertEquals(List.of("RotateBroadcastPort"), unregistered);
     }
 
     private static List<Thread> discoveryThreads() {
