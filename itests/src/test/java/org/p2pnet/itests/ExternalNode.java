@@ -32,6 +32,7 @@ final class ExternalNode implements AutoCloseable {
     private final int sshPort;
     private final List<String> commandPrefix;
     private Process process;
+    private final java.util.Map<String, String> extraEnv = new java.util.LinkedHashMap<>();
 
     ExternalNode(Path tgz, Path home, int p2pPort, int sshPort, String networkName) throws Exception {
         this(tgz, home, p2pPort, sshPort, networkName, List.of());
@@ -70,6 +71,25 @@ final class ExternalNode implements AutoCloseable {
         return home;
     }
 
+    /** Sets an environment variable for the node's process (e.g. {@code JAVA_MAX_MEM}); before {@link #start()}. */
+    ExternalNode env(String name, String value) {
+        extraEnv.put(name, value);
+        return this;
+    }
+
+    /**
+     * Freezes the node's JVM (SIGSTOP): its sockets stay open, nothing answers. {@link #resume()}
+     * undoes it. Karaf is exec'd, so the process is the JVM itself.
+     */
+    void suspend() throws Exception {
+        run(List.of("kill", "-STOP", String.valueOf(process.pid())), Duration.ofSeconds(10));
+    }
+
+    /** Thaws a node frozen by {@link #suspend()} (SIGCONT). */
+    void resume() throws Exception {
+        run(List.of("kill", "-CONT", String.valueOf(process.pid())), Duration.ofSeconds(10));
+    }
+
     /** Sets {@code key = value} in a {@code .cfg} file under the node's home (e.g. {@code etc/org.p2pnet.core.cfg}); before {@link #start()}. */
     ExternalNode configure(String file, String key, String value) throws IOException {
         setCfg(file, key, value);
@@ -91,6 +111,7 @@ final class ExternalNode implements AutoCloseable {
         // bin/karaf execs java instead of running it as a child, so destroy() signals Karaf itself
         // (ip netns exec execs too); otherwise only the script dies and the JVM is left running
         pb.environment().put("KARAF_EXEC", "exec");
+        pb.environment().putAll(extraEnv);
         pb.environment().remove("KARAF_HOME");
         pb.environment().remove("KARAF_BASE");
         pb.environment().remove("KARAF_DATA");

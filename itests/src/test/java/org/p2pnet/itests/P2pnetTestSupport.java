@@ -134,15 +134,18 @@ public abstract class P2pnetTestSupport {
     }
 
     /**
-     * For tests that speak the wire protocol themselves through {@link WirePeer}, which has no TLS
-     * and runs no trust protocol: the node's channels are plaintext, and every peer starts at
-     * ENHANCED so that the test's packets of every type are delivered.
+     * For tests that speak the wire protocol themselves through {@link WirePeer}, which has no TLS,
+     * runs no trust protocol and answers no keepalive: the node's channels are plaintext, every peer
+     * starts at ENHANCED so that the test's packets of every type are delivered, and silent peers
+     * are not pinged.
      */
     protected static Option[] wirePeerOptions() {
         return new Option[] {
             editConfigurationFilePut("etc/org.p2pnet.channel.tcp.cfg", "tls", "false"),
             editConfigurationFilePut("etc/org.p2pnet.trust.cfg", "allowEnhancedPacketExchange", "true"),
             editConfigurationFilePut("etc/org.p2pnet.trust.cfg", "runDefaultTrustProtocol", "false"),
+            // a WirePeer does not answer keepalive PINGs: never ping it within a test's time
+            editConfigurationFilePut("etc/org.p2pnet.handler.keepalive.cfg", "idleSeconds", "3600"),
         };
     }
 

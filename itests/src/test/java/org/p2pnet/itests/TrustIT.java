@@ -64,6 +64,8 @@ public class TrustIT extends P2pnetTestSupport {
                 "etc/org.p2pnet.channel.tcp.cfg", "tls", "false"),
             org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut(
                 "etc/org.p2pnet.trust.cfg", "runDefaultTrustProtocol", "false"),
+            org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut(
+                "etc/org.p2pnet.handler.keepalive.cfg", "idleSeconds", "3600"),
         };
     }
 
