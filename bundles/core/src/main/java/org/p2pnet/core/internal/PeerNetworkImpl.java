@@ -126,6 +126,10 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     static final String DEV_AGENT = "p2pnet/dev";
     static final String NO_TRANSPORT =
             "no channel transport is running: install/start the p2pnet-channel-tcp feature";
+    /** A peer whose last channel ended deliberately (REQUESTED, BLOCKED …) is not a dial candidate for this long. */
+    static final Duration DELIBERATE_COOLDOWN = Duration.ofMinutes(10);
+    /** A peer that refused a channel for being full is not a dial candidate for this long. */
+    static final Duration FULL_COOLDOWN = Duration.ofMinutes(1);
     /** A peer's retryAfterSeconds is honoured up to this long. */
     static final Duration MAX_RETRY_AFTER = Duration.ofHours(24);
     /** Most retry-after requests remembered at once; beyond, the one that expires soonest makes room. */
@@ -143,6 +147,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     static final String PROP_REQUEST_ID = "request.id";
     private static final int MAX_SELF_ADDRESSES = 64;
     private static final int MAX_LOST_DIALS = 64;
+    private static final int MAX_PARTINGS = 4096;
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerNetworkImpl.class);
 
@@ -325,6 +330,14 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     private final Set<PeerAddress> selfAddresses = ConcurrentHashMap.newKeySet();
     /** At most {@link #MAX_RETRY_BLOCKS}; changed under its own lock, read without. */
     private final Map<PeerId, RetryBlock> retryBlocks = new ConcurrentHashMap<>();
+    /** How each peer's last channel ended (the latest {@value #MAX_PARTINGS}), for the dial cooldown. */
+    private final Map<PeerId, DisconnectRecord> partings = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<PeerId, DisconnectRecord> eldest) {
+                    return size() > MAX_PARTINGS;
+                }
+            });
     /**
      * Outbound channels that lost the duplicate rule, by the address they reached, with the
      * channel kept instead: the connect() that dialled them completes with it. Transports need
@@ -1069,6 +1082,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
             LOG.debug("Replaced channel {} closed: {}", channel, how.reason());
             return;
         }
+        partings.put(channel.peerId(), how);
         knownPeers.recordDisconnect(channel.peerId(), how, channel.lastActivity());
         addressBook.seen(channel.peerId(), channel.lastReceived());
         LOG.info("Channel {} closed: {}{} {}", channel, how.reason(), how.byRemote() ? " (by the peer)" : "",
@@ -1078,6 +1092,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     }
 
     void disconnectedLocally(CoreChannel channel, DisconnectRecord how) {
+        partings.put(channel.peerId(), how);
         knownPeers.recordDisconnect(channel.peerId(), how, channel.lastActivity());
     }
 
@@ -1514,12 +1529,32 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         for (AddressBookEntry e : addressBook.dialable()) {
             PeerAddress a = e.address();
             if (offers.isDialling(e.peerId()) || retryPeers.contains(e.peerId()) || excluded.contains(Addresses.key(a))
-                    || e.peerId().equals(key.peerId()) || isSelf(a, b) || !policyAllowsDial(e.peerId(), a)) {
+                    || e.peerId().equals(key.peerId()) || isSelf(a, b) || !policyAllowsDial(e.peerId(), a)
+                    || coolingDown(e.peerId(), now)) {
                 continue;
             }
             eligible.add(e);
         }
         return AddressBook.spread(eligible, max);
+    }
+
+    /**
+     * True while the peer's last channel ended deliberately, by either side, recently: a peer that
+     * asked to part (or was sent away) is not redialled by the routines for {@link #DELIBERATE_COOLDOWN},
+     * a full one for {@link #FULL_COOLDOWN}. An operator's connect() is not affected.
+     */
+    private boolean coolingDown(PeerId peer, Instant now) {
+        Optional<DisconnectRecord> last = Optional.ofNullable(partings.get(peer));
+        if (last.isEmpty()) {
+            return false;
+        }
+        Duration cooldown = switch (last.get().reason()) {
+            case REQUESTED, BLOCKED, NOT_TRUSTED, NETWORK_MISMATCH, PROTOCOL_MISMATCH, INVALID_IDENTITY,
+                    INBOUND_DISABLED -> DELIBERATE_COOLDOWN;
+            case TOO_MANY_CHANNELS -> FULL_COOLDOWN;
+            default -> Duration.ZERO;
+        };
+        return last.get().at().plus(cooldown).isAfter(now);
     }
 
     /** checkAddress for an IP literal, then checkPeer(peer, ip, OUTBOUND); a host name is never looked up. */
@@ -1644,7 +1679,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         if (!running || b == null || b.isDetached() || !b.isOpened()) {
             return OfferOutcome.NO_TRANSPORT;
         }
-        if (offers.backingOff(peer.peerId())) {
+        if (offers.backingOff(peer.peerId()) || coolingDown(peer.peerId(), clock.instant())) {
             return OfferOutcome.BACKING_OFF;
         }
         if (registry.count(ChannelDirection.OUTBOUND) >= settings.maxOutboundChannels()) {

@@ -300,6 +300,27 @@ class AddressBookNetworkTest extends NodeTestSupport {
     }
 
     @Test
+    void aPeerThatPartedDeliberatelyIsNotRedialledForTenMinutes() {
+        start();
+        RemotePeer leaver = new RemotePeer();
+        RemotePeer dismissed = new RemotePeer();
+        node.transport.answer(at("10.1.0.1"), leaver.identity(7700));
+        node.transport.answer(at("10.2.0.1"), dismissed.identity(7700));
+        PeerChannel a = Await.result(node.network.connect(at("10.1.0.1")));
+        PeerChannel b = Await.result(node.network.connect(at("10.2.0.1")));
+        // the first asks to part; this node sends the second away
+        node.network.recordDisconnect(a, new DisconnectPacket(DisconnectReason.REQUESTED, "maintenance", null));
+        Await.result(b.disconnect(DisconnectReason.REQUESTED, "enough"));
+        Await.until("both channels closed", () -> !a.isOpen() && !b.isOpen());
+
+        assertEquals(Set.of(), candidates(), "neither is redialled at once");
+        clock.advance(PeerNetworkImpl.DELIBERATE_COOLDOWN.minusSeconds(1));
+        assertEquals(Set.of(), candidates());
+        clock.advance(Duration.ofSeconds(2));
+        assertEquals(Set.of(leaver.id, dismissed.id), candidates(), "after the cooldown both are candidates again");
+    }
+
+    @Test
     void candidatesComeOnePerGroupFirst() {
         start();
         for (int i = 1; i <= 3; i++) {
