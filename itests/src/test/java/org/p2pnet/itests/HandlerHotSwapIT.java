@@ -43,9 +43,12 @@ public class HandlerHotSwapIT extends P2pnetTestSupport {
     PeerNetwork network;
 
     @Test
-    public void handlersCommandShowsFiveHandlersFromFiveBundles() throws Exception {
-        waitFor("five default handlers", Duration.ofSeconds(30), () -> network.handlers().stream()
-            .filter(h -> h.bundle().startsWith("org.p2pnet.handler.")).count() == 5);
+    public void handlersCommandShowsEachDefaultHandlerFromItsOwnBundle() throws Exception {
+        java.util.Set<String> bundles = java.util.Set.of("org.p2pnet.handler.identity", "org.p2pnet.handler.message",
+            "org.p2pnet.handler.disconnect", "org.p2pnet.handler.peergroup", "org.p2pnet.handler.task",
+            "org.p2pnet.handler.keepalive", "org.p2pnet.handler.data", "org.p2pnet.handler.broadcast");
+        waitFor("the default handlers of " + bundles, Duration.ofSeconds(30), () -> network.handlers().stream()
+            .map(h -> h.bundle()).collect(java.util.stream.Collectors.toSet()).containsAll(bundles));
         String json = shell("p2p:handlers --json");
         JsonNode rows = new ObjectMapper().readTree(json.substring(json.indexOf('[')));
         assertEquals("bundle of IDENTITY", "org.p2pnet.handler.identity", bundleOf(rows, PacketTypes.IDENTITY));
@@ -54,6 +57,10 @@ public class HandlerHotSwapIT extends P2pnetTestSupport {
         assertEquals("bundle of PEER_GROUP", "org.p2pnet.handler.peergroup", bundleOf(rows, PacketTypes.PEER_GROUP));
         assertEquals("bundle of NETWORK_TASK", "org.p2pnet.handler.task", bundleOf(rows, "NETWORK_TASK"));
         assertEquals("bundle of TRUST", "org.p2pnet.trust", bundleOf(rows, PacketTypes.TRUST));
+        assertEquals("bundle of PING", "org.p2pnet.handler.keepalive", bundleOf(rows, PacketTypes.PING));
+        assertEquals("bundle of PONG", "org.p2pnet.handler.keepalive", bundleOf(rows, PacketTypes.PONG));
+        assertEquals("bundle of DATA", "org.p2pnet.handler.data", bundleOf(rows, PacketTypes.DATA));
+        assertEquals("bundle of BROADCAST", "org.p2pnet.handler.broadcast", bundleOf(rows, PacketTypes.BROADCAST));
         String table = shell("p2p:handlers");
         assertTrue(table, table.contains("org.p2pnet.handler.identity") && table.contains("org.p2pnet.handler.message")
             && table.contains("org.p2pnet.handler.disconnect") && table.contains("org.p2pnet.handler.peergroup")
