@@ -13,9 +13,9 @@ import org.p2pnet.api.packet.PacketTypes;
 public enum TrustLevel {
     /** Nothing but IDENTITY, DISCONNECT, keepalive (PING, PONG) and trust-protocol packets ({@code TRUST}, {@code TRUST.*}). */
     NONE,
-    /** Default communication: MESSAGE too (P2PNet's AllowDefaultCommunication). */
+    /** Default communication: MESSAGE and BROADCAST too (P2PNet's AllowDefaultCommunication). */
     DEFAULT,
-    /** Enhanced packet exchange: DATA, PEER_GROUP, BROADCAST and every other type (P2PNet's AllowEnhancedPacketExchange). */
+    /** Enhanced packet exchange: DATA, PEER_GROUP and every other type (P2PNet's AllowEnhancedPacketExchange). */
     ENHANCED;
 
     /** True when this level is at least {@code other}. */
@@ -31,7 +31,7 @@ public enum TrustLevel {
     /**
      * The level a channel needs for the core to deliver a packet of this type: {@link #NONE} for
      * IDENTITY, DISCONNECT, PING, PONG and trust-protocol types ({@value PacketTypes#TRUST} and names starting
-     * with {@code TRUST.}), {@link #DEFAULT} for MESSAGE, {@link #ENHANCED} for every other type,
+     * with {@code TRUST.}), {@link #DEFAULT} for MESSAGE and BROADCAST, {@link #ENHANCED} for every other type,
      * custom ones included.
      */
     public static TrustLevel requiredFor(String packetType) {
@@ -39,7 +39,7 @@ public enum TrustLevel {
         return switch (packetType) {
             case PacketTypes.IDENTITY, PacketTypes.DISCONNECT, PacketTypes.TRUST, PacketTypes.PING,
                     PacketTypes.PONG -> NONE;
-            case PacketTypes.MESSAGE -> DEFAULT;
+            case PacketTypes.MESSAGE, PacketTypes.BROADCAST -> DEFAULT;
             default -> packetType.startsWith(PacketTypes.TRUST + ".") ? NONE : ENHANCED;
         };
     }
