@@ -89,7 +89,9 @@ class MessagesCommandTest extends CommandTestSupport {
 
         assertEquals(3, json.size());
         JsonNode first = json.get(0);
-        assertEquals(List.of("from", "id", "text", "sentAt", "receivedAt"), fieldNames(first));
+        assertEquals(List.of("from", "id", "text", "sentAt", "receivedAt", "broadcast", "title", "origin"),
+                fieldNames(first));
+        assertFalse(first.get("broadcast").asBoolean());
         assertEquals(Peers.ALICE.value(), first.get("from").asText());
         assertEquals("m-1", first.get("id").asText());
         assertEquals("hello bob", first.get("text").asText());
