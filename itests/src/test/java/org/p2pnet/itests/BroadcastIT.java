@@ -1,0 +1,168 @@
+package org.p2pnet.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.After;
+import org.junit.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Network-wide broadcast on a real overlay: a genesis node and 20 nodes on loopback (LAN discovery
+ * off) form a random overlay through the genesis node and peer exchange, every node with ≥ 3
+ * channels. A broadcast from one node reaches all 20 exactly once; after 5 other nodes are killed
+ * and the survivors healed, a second broadcast reaches the 15 left exactly once.
+ */
+public class BroadcastIT {
+    private static final int NODES = 20;
+    private static final int KILLED = 5;
+    private static final int MIN_PEERS = 3;
+    private static final Duration BOOT = Duration.ofSeconds(180);
+    private static final Duration FORM = Duration.ofSeconds(180);
+    private static final Duration SPREAD = Duration.ofSeconds(60);
+    private static final Pattern ID = Pattern.compile("\\b[0-9a-f]{64}\\b");
+
+    private final List<ExternalNode> all = new ArrayList<>();
+    private final ExecutorService pool = Executors.newFixedThreadPool(6);
+
+    @After
+    public void stopAll() throws Exception {
+        try {
+            ExternalNode.eachInParallel(all, pool, ExternalNode::close);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    public void aBroadcastReachesAllTwentyNodesOnceAndAgainTheFifteenLeftAfterFiveAreKilled() throws Exception {
+        String network = "bcast-" + UUID.randomUUID().toString().substring(0, 8);
+        int httpPort = P2pnetTestSupport.freePort();
+        ExternalNode genesis = lean(new ExternalNode(Path.of(System.getProperty("p2pnet.bootstrap.tgz")),
+            Files.createTempDirectory("p2pnet-bcast-genesis-"), P2pnetTestSupport.freePort(), P2pnetTestSupport.freePort(),
+            network).configure("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort)));
+        all.add(genesis);
+        String url = "http://127.0.0.1:" + httpPort + "/p2pnet/genesis";
+        List<ExternalNode> nodes = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            ExternalNode node = lean(new ExternalNode(Path.of(System.getProperty("p2pnet.node.tgz")),
+                Files.createTempDirectory("p2pnet-bcast-" + i + "-"), P2pnetTestSupport.freePort(),
+                P2pnetTestSupport.freePort(), network).configure("etc/org.p2pnet.discovery.genesis.cfg", "urls", url));
+            nodes.add(node);
+            all.add(node);
+        }
+        ExternalNode.eachInParallel(all, pool, node -> node.startReady(BOOT));
+        awaitChannels(nodes, "the overlay formed");
+
+        ExternalNode origin = nodes.get(0);
+        String first = broadcast(origin, "first over 20 nodes");
+        awaitDeliveredOnce(nodes, first);
+
+        List<ExternalNode> others = new ArrayList<>(nodes.subList(1, NODES));
+        long seed = System.nanoTime();
+        Collections.shuffle(others, new Random(seed));
+        List<ExternalNode> killed = others.subList(0, KILLED);
+        System.out.println("broadcast: killing " + KILLED + " nodes (seed " + seed + ")");
+        for (ExternalNode node : killed) {
+            node.kill();
+        }
+        List<ExternalNode> left = new ArrayList<>(nodes);
+        left.removeAll(killed);
+        awaitChannels(left, "the 15 left healed");
+        String second = broadcast(origin, "second over the 15 left");
+        awaitDeliveredOnce(left, second);
+    }
+
+    private static ExternalNode lean(ExternalNode node) throws Exception {
+        return node.env("JAVA_MIN_MEM", "64M").env("JAVA_MAX_MEM", "256M")
+            .configure("etc/org.p2pnet.core.cfg", "maxChannelsPerIp", "64");
+    }
+
+    /** Originates a broadcast; returns its id. */
+    private static String broadcast(ExternalNode origin, String text) throws Exception {
+        String out = origin.exec("p2p:broadcast --title itest " + text.replace(' ', '_'));
+        Matcher m = ID.matcher(out);
+        assertTrue("p2p:broadcast printed the id: " + out, m.find());
+        System.out.println("broadcast: " + out.trim());
+        return m.group();
+    }
+
+    /** Waits until each node's log holds the broadcast; then checks it holds it exactly once. */
+    private void awaitDeliveredOnce(List<ExternalNode> nodes, String id) throws Exception {
+        Map<ExternalNode, Integer> counts = new HashMap<>();
+        try {
+            P2pnetTestSupport.waitFor("broadcast " + id.substring(0, 12) + " delivered on all " + nodes.size(), SPREAD,
+                () -> {
+                    counts.putAll(copies(nodes, id));
+                    return nodes.stream().allMatch(n -> counts.getOrDefault(n, 0) >= 1);
+                });
+        } catch (AssertionError notEverywhere) {
+            fail("broadcast " + id + " reached " + counts.values().stream().filter(c -> c > 0).count() + " of "
+                + nodes.size() + " nodes: " + counts.values());
+        }
+        for (ExternalNode node : nodes) {
+            assertEquals("delivered exactly once on " + node.home(), 1, counts.get(node).intValue());
+        }
+        System.out.println("broadcast " + id.substring(0, 12) + ": delivered exactly once on each of " + nodes.size()
+            + " nodes");
+    }
+
+    /** How many times each node's p2p:messages lists the broadcast. */
+    private Map<ExternalNode, Integer> copies(List<ExternalNode> nodes, String id) throws Exception {
+        Map<ExternalNode, Future<Integer>> futures = new HashMap<>();
+        for (ExternalNode node : nodes) {
+            futures.put(node, pool.submit(() -> {
+                int n = 0;
+                for (JsonNode m : NodeViews.json(node.exec("p2p:messages --json -n 1000"), '[', ']')) {
+                    if (m.path("broadcast").asBoolean() && id.equals(m.path("id").asText())) {
+                        n++;
+                    }
+                }
+                return n;
+            }));
+        }
+        Map<ExternalNode, Integer> result = new HashMap<>();
+        for (Map.Entry<ExternalNode, Future<Integer>> e : futures.entrySet()) {
+            try {
+                result.put(e.getKey(), e.getValue().get(90, TimeUnit.SECONDS));
+            } catch (Exception notNow) {
+                result.put(e.getKey(), 0);
+            }
+        }
+        return result;
+    }
+
+    private void awaitChannels(List<ExternalNode> nodes, String what) throws Exception {
+        P2pnetTestSupport.waitFor(what + ": every node holds " + MIN_PEERS + " channels", FORM, () -> {
+            List<Future<Integer>> counts = new ArrayList<>();
+            for (ExternalNode node : nodes) {
+                counts.add(pool.submit(() -> NodeViews.channels(node).size()));
+            }
+            for (Future<Integer> c : counts) {
+                if (c.get(90, TimeUnit.SECONDS) < MIN_PEERS) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+}
