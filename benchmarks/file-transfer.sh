@@ -75,8 +75,8 @@ start_node() { # home tls
   set_cfg "$home/etc/org.p2pnet.discovery.lan.cfg" enabled false
   set_cfg "$home/etc/org.p2pnet.discovery.lan.cfg" interfaces lo
   set_cfg "$home/etc/org.p2pnet.channel.tcp.cfg" tls "$tls"
-  (cd "$home" && KARAF_EXEC=exec JAVA_MAX_MEM=$HEAP JAVA_MIN_MEM=64M nohup bin/karaf server >console.log 2>&1 &
-   echo $! > karaf.pid)
+  (cd "$home" && { KARAF_EXEC=exec JAVA_MAX_MEM=$HEAP JAVA_MIN_MEM=64M nohup bin/karaf server >console.log 2>&1 &
+   echo $! > karaf.pid; })
   PIDS+=("$(cat "$home/karaf.pid")")
   for _ in $(seq 1 90); do
     if client "$home" p2p:status | grep -q Listening && ! client "$home" p2p:status | grep -q "fail"; then return 0; fi
