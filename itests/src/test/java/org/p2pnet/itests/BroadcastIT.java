@@ -74,8 +74,11 @@ public class BroadcastIT {
         awaitChannels(nodes, "the overlay formed");
 
         ExternalNode origin = nodes.get(0);
+        StringBuilder report = new StringBuilder();
+        Map<ExternalNode, JsonNode> before = stats(nodes);
         String first = broadcast(origin, "first over 20 nodes");
         awaitDeliveredOnce(nodes, first);
+        report.append(costs("one broadcast over " + NODES + " nodes", nodes, before, stats(nodes), origin, lastRecipients));
 
         List<ExternalNode> others = new ArrayList<>(nodes.subList(1, NODES));
         long seed = System.nanoTime();
@@ -88,8 +91,51 @@ public class BroadcastIT {
         List<ExternalNode> left = new ArrayList<>(nodes);
         left.removeAll(killed);
         awaitChannels(left, "the 15 left healed");
+        before = stats(left);
         String second = broadcast(origin, "second over the 15 left");
         awaitDeliveredOnce(left, second);
+        report.append(costs("one broadcast over the " + left.size() + " left after " + KILLED + " were killed", left, before,
+            stats(left), origin, lastRecipients));
+        System.out.println(report);
+        // the module's target directory (failsafe runs in the module): benchmarks/broadcast.sh copies it
+        Path out = Path.of("target", "broadcast-report.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report.toString());
+    }
+
+    /** Each node's p2p:broadcast-stats --json. */
+    private Map<ExternalNode, JsonNode> stats(List<ExternalNode> nodes) throws Exception {
+        Map<ExternalNode, Future<JsonNode>> futures = new HashMap<>();
+        for (ExternalNode node : nodes) {
+            futures.put(node, pool.submit(() -> NodeViews.json(node.exec("p2p:broadcast-stats --json"), '{', '}')));
+        }
+        Map<ExternalNode, JsonNode> result = new HashMap<>();
+        for (Map.Entry<ExternalNode, Future<JsonNode>> e : futures.entrySet()) {
+            result.put(e.getKey(), e.getValue().get(90, TimeUnit.SECONDS));
+        }
+        return result;
+    }
+
+    /** What one broadcast cost: copies sent (to full coverage) and duplicates per node, as a Markdown table. */
+    private static String costs(String what, List<ExternalNode> nodes, Map<ExternalNode, JsonNode> before,
+                                Map<ExternalNode, JsonNode> after, ExternalNode origin, int originCopies) {
+        long sent = 0;
+        long duplicates = 0;
+        int maxDuplicates = 0;
+        StringBuilder rows = new StringBuilder();
+        for (ExternalNode n : nodes) {
+            long relayed = after.get(n).path("relayed").asLong() - before.get(n).path("relayed").asLong()
+                + (n == origin ? originCopies : 0);
+            long dup = after.get(n).path("duplicates").asLong() - before.get(n).path("duplicates").asLong();
+            sent += relayed;
+            duplicates += dup;
+            maxDuplicates = (int) Math.max(maxDuplicates, dup);
+            rows.append(String.format("| %s | %d | %d |%n", n.home().getFileName(), relayed, dup));
+        }
+        return String.format("### %s%n%n- copies sent in all (originated or relayed, i.e. messages to full coverage): %d%n"
+            + "- duplicates: %d in all, %.1f per node on average, at most %d on one node%n%n"
+            + "| node | copies sent | duplicates received |%n|---|---:|---:|%n%s%n", what, sent, duplicates,
+            (double) duplicates / nodes.size(), maxDuplicates, rows);
     }
 
     private static ExternalNode lean(ExternalNode node) throws Exception {
@@ -97,11 +143,16 @@ public class BroadcastIT {
             .configure("etc/org.p2pnet.core.cfg", "maxChannelsPerIp", "64");
     }
 
+    /** Copies the origin sent of the last broadcast (p2p:broadcast's "sent to N peers"). */
+    private int lastRecipients;
+
     /** Originates a broadcast; returns its id. */
-    private static String broadcast(ExternalNode origin, String text) throws Exception {
+    private String broadcast(ExternalNode origin, String text) throws Exception {
         String out = origin.exec("p2p:broadcast --title itest " + text.replace(' ', '_'));
         Matcher m = ID.matcher(out);
         assertTrue("p2p:broadcast printed the id: " + out, m.find());
+        Matcher sent = Pattern.compile("sent to (\\d+) peer").matcher(out);
+        lastRecipients = sent.find() ? Integer.parseInt(sent.group(1)) : 0;
         System.out.println("broadcast: " + out.trim());
         return m.group();
     }

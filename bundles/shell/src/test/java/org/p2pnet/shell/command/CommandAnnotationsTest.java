@@ -25,7 +25,7 @@ class CommandAnnotationsTest {
                 TrustCommand.class, UntrustCommand.class, InboundCommand.class, InboundAcceptCommand.class,
                 InboundRejectCommand.class, PolicyCommand.class, AliasCommand.class, TaskIssueCommand.class,
                 TasksCommand.class, RoutinesCommand.class, RoutineStartCommand.class, RoutineStopCommand.class,
-                RoutineIntervalCommand.class, RoutineRunCommand.class, AddressBookCommand.class, BroadcastCommand.class,
+                RoutineIntervalCommand.class, RoutineRunCommand.class, AddressBookCommand.class, BroadcastCommand.class, BroadcastStatsCommand.class,
                 SendFileCommand.class, TransfersCommand.class, TransferCancelCommand.class, FilesCommand.class);
     }
 
