@@ -24,6 +24,7 @@ final class CuttableProxy implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicLong toClient = new AtomicLong();
     private final AtomicLong toTarget = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
 
     CuttableProxy(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -47,6 +48,11 @@ final class CuttableProxy implements AutoCloseable {
         return toClient.get();
     }
 
+    /** Connections accepted so far. */
+    long accepted() {
+        return accepted.get();
+    }
+
     /** Closes every relayed connection now; new ones are still accepted. */
     void cut() {
         for (Socket s : open) {
@@ -63,6 +69,7 @@ final class CuttableProxy implements AutoCloseable {
                     closeQuietly(client);
                     continue;
                 }
+                accepted.incrementAndGet();
                 Socket upstream = new Socket();
                 upstream.connect(target, 5000);
                 open.add(client);
