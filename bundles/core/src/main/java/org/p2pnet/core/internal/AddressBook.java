@@ -35,6 +35,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.p2pnet.api.AddressBookEntry;
 import org.p2pnet.api.PeerAddress;
 import org.p2pnet.api.PeerId;
+import org.p2pnet.common.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.p2pnet.api.PeerId;
 import org.p2pnet.api.trust.BlockEntry;
+import org.p2pnet.common.AtomicFiles;
 
 /**
  * {@code blocklist.json}: the entries as JSON, rewritten whole and atomically ({@link AtomicFiles}: temp file, fsync,

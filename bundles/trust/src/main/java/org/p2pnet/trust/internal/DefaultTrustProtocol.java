@@ -38,6 +38,8 @@ import org.p2pnet.api.packet.PacketTypes;
 import org.p2pnet.api.packet.RawPacket;
 import org.p2pnet.api.trust.TrustProtocol;
 import org.p2pnet.api.trust.TrustRefusedException;
+import org.p2pnet.common.DropLog;
+import org.p2pnet.common.RateBudget;
 import org.p2pnet.trust.internal.TrustWire.MalformedException;
 import org.p2pnet.trust.internal.TrustWire.Message;
 import org.p2pnet.trust.internal.TrustWire.Step;
@@ -96,7 +98,7 @@ public final class DefaultTrustProtocol implements TrustProtocol, PacketHandler 
     private final boolean ownTimer;
     private final Duration pendingTtl;
     private final Random random;
-    private final MinuteBudget<String> answers;
+    private final RateBudget<String> answers;
     private final DropLog<Drop> drops;
     private final LongAdder answered = new LongAdder();
     private final LongAdder succeeded = new LongAdder();
@@ -131,7 +133,7 @@ public final class DefaultTrustProtocol implements TrustProtocol, PacketHandler 
         });
         this.pendingTtl = pendingTtl;
         this.random = random;
-        this.answers = new MinuteBudget<>(clock, MAX_TRACKED_CHANNELS);
+        this.answers = new RateBudget<>(clock, Duration.ofMinutes(1), MAX_TRACKED_CHANNELS);
         this.drops = new DropLog<>(Drop.class, LOG, clock);
     }
 

@@ -14,6 +14,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.p2pnet.api.PeerId;
 import org.p2pnet.api.TrustLevel;
+import org.p2pnet.common.AtomicFiles;
 import org.p2pnet.trust.internal.BlockFile.CorruptFileException;
 
 /**

@@ -1,6 +1,7 @@
 package org.p2pnet.handler.broadcast.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,6 +42,8 @@ import org.p2pnet.api.packet.BroadcastPacket;
 import org.p2pnet.api.packet.Packet;
 import org.p2pnet.api.packet.PacketHandler;
 import org.p2pnet.api.packet.PacketTypes;
+import org.p2pnet.common.DropLog;
+import org.p2pnet.common.RateBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,7 +135,7 @@ public class BroadcastService implements Broadcasts, PacketHandler {
     private final List<BroadcastListener> listeners = new CopyOnWriteArrayList<>();
     private final ThreadPoolExecutor delivery;
     private final DropLog<Refusal> refusals;
-    private final SecondBudget rates;
+    private final RateBudget<String> rates;
     private final SeenCache seen;
     /** Newest first. Guarded by itself. */
     private final Deque<ReceivedBroadcast> recent = new ArrayDeque<>();
@@ -158,8 +161,8 @@ public class BroadcastService implements Broadcasts, PacketHandler {
         this.clock = clock;
         this.settings = checked(config, BroadcastSettings.DEFAULTS);
         this.seen = new SeenCache(settings.seenCacheSize());
-        this.refusals = new DropLog<>(Refusal.class, LOG, clock);
-        this.rates = new SecondBudget(clock, 10_000);
+        this.refusals = new DropLog<>(Refusal.class, LOG, clock, "Refused");
+        this.rates = new RateBudget<>(clock, Duration.ofSeconds(1), 10_000);
         this.delivery = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(MAX_PENDING_DELIVERIES), r -> {
                     Thread t = new Thread(r, "p2pnet-broadcast");

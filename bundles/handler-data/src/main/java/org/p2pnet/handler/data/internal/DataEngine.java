@@ -51,6 +51,8 @@ import org.p2pnet.api.packet.DataPacket;
 import org.p2pnet.api.packet.Packet;
 import org.p2pnet.api.packet.PacketTypes;
 import org.p2pnet.api.packet.RawPacket;
+import org.p2pnet.common.AtomicFiles;
+import org.p2pnet.common.DropLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

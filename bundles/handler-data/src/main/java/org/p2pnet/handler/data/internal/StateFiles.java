@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.p2pnet.api.PeerId;
 import org.p2pnet.api.data.ReceivedFile;
 import org.p2pnet.api.packet.DataFormat;
+import org.p2pnet.common.AtomicFiles;
 
 /**
  * The small JSON files the handler keeps under the storage directory, each written atomically

@@ -1,6 +1,6 @@
 package org.p2pnet.handler.keepalive.internal;
 
-/** Why a received PING or PONG was not used. Each is counted and logged rate-limited ({@link DropLog}). */
+/** Why a received PING or PONG was not used. Each is counted and logged rate-limited ({@link org.p2pnet.common.DropLog}). */
 enum Ignored {
     /** A PING whose metadata or body is not what {@link KeepaliveWire} accepts: not answered. */
     MALFORMED_PING,

@@ -20,6 +20,8 @@ import org.p2pnet.api.PeerNetwork;
 import org.p2pnet.api.packet.Packet;
 import org.p2pnet.api.packet.PacketTypes;
 import org.p2pnet.api.packet.RawPacket;
+import org.p2pnet.common.DropLog;
+import org.p2pnet.common.RateBudget;
 import org.p2pnet.handler.keepalive.internal.ChannelState.Outstanding;
 import org.p2pnet.handler.keepalive.internal.ChannelState.Phase;
 import org.slf4j.Logger;
@@ -57,7 +59,7 @@ final class Keepalive {
     private final Clock clock;
     private final RandomGenerator random;
     private final Map<String, ChannelState> states = new ConcurrentHashMap<>();
-    private final SecondBudget answerBudget;
+    private final RateBudget<String> answerBudget;
     private final DropLog<Ignored> ignored;
 
     private final LongAdder pingsSent = new LongAdder();
@@ -80,7 +82,7 @@ final class Keepalive {
         this.network = network;
         this.clock = clock;
         this.random = random;
-        this.answerBudget = new SecondBudget(clock, MAX_TRACKED_CHANNELS);
+        this.answerBudget = new RateBudget<>(clock, Duration.ofSeconds(1), MAX_TRACKED_CHANNELS);
         this.ignored = new DropLog<>(Ignored.class, LOG, clock);
         this.lastSummary = clock.instant();
     }

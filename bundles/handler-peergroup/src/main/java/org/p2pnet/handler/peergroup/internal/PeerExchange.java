@@ -2,6 +2,7 @@ package org.p2pnet.handler.peergroup.internal;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,6 +40,7 @@ import org.p2pnet.api.packet.Packet;
 import org.p2pnet.api.packet.PacketHandler;
 import org.p2pnet.api.packet.PacketTypes;
 import org.p2pnet.api.packet.PeerGroupPacket;
+import org.p2pnet.common.RateBudget;
 import org.p2pnet.handler.peergroup.internal.CandidateBook.Candidate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,9 +127,9 @@ public class PeerExchange implements PacketHandler, PeerListener {
     private final RandomGenerator random;
     private final PeerId self;
     private final CandidateBook book;
-    private final MinuteBudget<PeerId> answerBudget;
-    private final MinuteBudget<PeerId> entryBudget;
-    private final MinuteBudget<PeerId> ownRequestBudget;
+    private final RateBudget<PeerId> answerBudget;
+    private final RateBudget<PeerId> entryBudget;
+    private final RateBudget<PeerId> ownRequestBudget;
     /**
      * Peers whose latest channel was inbound without an advertised listen port: their known address
      * is the port they dialled from, which nobody can dial. Bounded, oldest out; guarded by itself.
@@ -175,9 +177,9 @@ public class PeerExchange implements PacketHandler, PeerListener {
         this.random = random;
         this.self = network.identity().peerId();
         this.book = new CandidateBook(settings.candidateBookSize());
-        this.answerBudget = new MinuteBudget<>(clock, MAX_TRACKED_PEERS);
-        this.entryBudget = new MinuteBudget<>(clock, MAX_TRACKED_PEERS);
-        this.ownRequestBudget = new MinuteBudget<>(clock, MAX_TRACKED_PEERS);
+        this.answerBudget = new RateBudget<>(clock, Duration.ofMinutes(1), MAX_TRACKED_PEERS);
+        this.entryBudget = new RateBudget<>(clock, Duration.ofMinutes(1), MAX_TRACKED_PEERS);
+        this.ownRequestBudget = new RateBudget<>(clock, Duration.ofMinutes(1), MAX_TRACKED_PEERS);
         for (Drop d : Drop.values()) {
             drops.put(d, new LongAdder());
         }

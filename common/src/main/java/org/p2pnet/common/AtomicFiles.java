@@ -1,4 +1,4 @@
-package org.p2pnet.handler.data.internal;
+package org.p2pnet.common;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,15 +13,22 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Whole-file replacement (the trust bundle's pattern) that survives a crash: temp file, fsync, atomic rename, directory sync. */
-final class AtomicFiles {
+/**
+ * Whole-file replacement that survives a crash: temp file, fsync, atomic rename, directory sync (for
+ * files that are rewritten: the address book, the trust and block lists, data transfer state).
+ *
+ * <p>Part of {@code p2pnet-common}: not a bundle and never deployed on its own. Each bundle that uses
+ * it gets its own private copy, inlined by bnd's {@code -conditionalpackage: org.p2pnet.common}, so
+ * it is never imported or exported.
+ */
+public final class AtomicFiles {
     private static final Logger LOG = LoggerFactory.getLogger(AtomicFiles.class);
 
     private AtomicFiles() {
     }
 
     /** Replaces {@code file} with {@code bytes}, atomically and durably; the directory is created if missing. */
-    static void write(Path file, byte[] bytes) throws IOException {
+    public static void write(Path file, byte[] bytes) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
@@ -44,8 +51,11 @@ final class AtomicFiles {
         }
     }
 
-    /** Makes the rename durable across a power cut where the platform allows it. */
-    static void syncDirectory(Path dir) {
+    /**
+     * Makes a rename or a new file in {@code dir} durable across a power cut where the platform allows
+     * it; where it does not, logs at DEBUG and returns.
+     */
+    public static void syncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException e) {
