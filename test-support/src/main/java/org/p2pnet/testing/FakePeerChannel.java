@@ -29,6 +29,9 @@ public final class FakePeerChannel implements PeerChannel {
     private final ChannelDirection direction;
     private final ChannelStats stats;
     private final boolean handedToHandler;
+    private volatile TrustLevel trustLevel = TrustLevel.DEFAULT;
+    private volatile boolean trustPending;
+    private volatile long untrustedDrops;
 
     private FakePeerChannel(PeerId peerId, PeerAddress remoteAddress, ChannelDirection direction, ChannelStats stats,
             boolean handedToHandler) {
@@ -88,19 +91,37 @@ public final class FakePeerChannel implements PeerChannel {
         return direction;
     }
 
+    /** Sets the trust state this channel reports (DEFAULT, not pending, no drops until set). @return this */
+    public FakePeerChannel trust(TrustLevel level, boolean pending, long drops) {
+        trustLevel(level);
+        trustPending(pending);
+        untrustedDrops = drops;
+        return this;
+    }
+
+    /** Sets the level, as the core's setTrustLevel would. */
+    public void trustLevel(TrustLevel level) {
+        trustLevel = java.util.Objects.requireNonNull(level, "level");
+    }
+
+    /** Sets whether the trust protocol is running on the channel. */
+    public void trustPending(boolean pending) {
+        trustPending = pending;
+    }
+
     @Override
     public TrustLevel trustLevel() {
-        return TrustLevel.DEFAULT;
+        return trustLevel;
     }
 
     @Override
     public boolean trustPending() {
-        return false;
+        return trustPending;
     }
 
     @Override
     public long untrustedDrops() {
-        return 0;
+        return untrustedDrops;
     }
 
     /** This fake has no key behind its id: an empty array. */

@@ -1,5 +1,6 @@
 package org.p2pnet.routines.internal;
 
+import org.p2pnet.api.ChannelDirection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,10 +29,10 @@ class DefaultRoutinesTest {
     @Test
     void maintainMinimumPeersDialsOnlyTheMissingCount() throws Exception {
         network.minPeers = 4;
-        network.channels.add(new LeveledChannel('1', TrustLevel.DEFAULT));
+        network.channels.add(channel('1', TrustLevel.DEFAULT));
         network.book.addAll(List.of(RoutineNetwork.entry('a', 1), RoutineNetwork.entry('b', 2),
                 RoutineNetwork.entry('c', 3), RoutineNetwork.entry('d', 4)));
-        network.connectOutcome = CompletableFuture.completedFuture(new LeveledChannel('a', TrustLevel.DEFAULT));
+        network.connectOutcome = CompletableFuture.completedFuture(channel('a', TrustLevel.DEFAULT));
 
         new MaintainMinimumPeersRoutine(network, Map.of()).run();
 
@@ -43,12 +44,12 @@ class DefaultRoutinesTest {
     @Test
     void maintainMinimumPeersDoesNothingAtMinPeers() throws Exception {
         network.minPeers = 2;
-        network.channels.add(new LeveledChannel('1', TrustLevel.DEFAULT));
-        network.channels.add(new LeveledChannel('2', TrustLevel.DEFAULT));
+        network.channels.add(channel('1', TrustLevel.DEFAULT));
+        network.channels.add(channel('2', TrustLevel.DEFAULT));
         network.book.add(RoutineNetwork.entry('a', 1));
 
         new MaintainMinimumPeersRoutine(network, Map.of()).run();
-        network.channels.add(new LeveledChannel('3', TrustLevel.DEFAULT));
+        network.channels.add(channel('3', TrustLevel.DEFAULT));
         new MaintainMinimumPeersRoutine(network, Map.of()).run();
 
         assertEquals(List.of(), network.candidatesAsked);
@@ -98,10 +99,10 @@ class DefaultRoutinesTest {
 
     @Test
     void peerExchangeAsksOnlyEnhancedChannels() {
-        network.channels.add(new LeveledChannel('1', TrustLevel.NONE));
-        network.channels.add(new LeveledChannel('2', TrustLevel.ENHANCED));
-        network.channels.add(new LeveledChannel('3', TrustLevel.DEFAULT));
-        network.channels.add(new LeveledChannel('4', TrustLevel.ENHANCED));
+        network.channels.add(channel('1', TrustLevel.NONE));
+        network.channels.add(channel('2', TrustLevel.ENHANCED));
+        network.channels.add(channel('3', TrustLevel.DEFAULT));
+        network.channels.add(channel('4', TrustLevel.ENHANCED));
         PeerExchangeRoutine routine = new PeerExchangeRoutine(network, Map.of(), new Random(7));
 
         for (int i = 0; i < 40; i++) {
@@ -122,7 +123,7 @@ class DefaultRoutinesTest {
 
     @Test
     void peerExchangeSendsNothingWithoutAnEnhancedChannel() {
-        network.channels.add(new LeveledChannel('1', TrustLevel.DEFAULT));
+        network.channels.add(channel('1', TrustLevel.DEFAULT));
 
         new PeerExchangeRoutine(network, Map.of(), new Random(1)).run();
 
@@ -131,7 +132,7 @@ class DefaultRoutinesTest {
 
     @Test
     void peerExchangeAsksForTheConfiguredNumberAndRejectsNonsense() {
-        network.channels.add(new LeveledChannel('2', TrustLevel.ENHANCED));
+        network.channels.add(channel('2', TrustLevel.ENHANCED));
         PeerExchangeRoutine routine = new PeerExchangeRoutine(network, Map.of(PeerExchangeRoutine.WANT, "8"),
                 new Random(1));
 
@@ -184,5 +185,11 @@ class DefaultRoutinesTest {
 
         network.saveFailure = new IllegalStateException("cannot write /data/p2pnet/addressbook.json: disk full");
         assertSame(network.saveFailure, assertThrows(IllegalStateException.class, routine::run));
+    }
+
+    /** An open outbound channel to the peer of that digit, at that trust level. */
+    private static FakePeerChannel channel(char digit, TrustLevel level) {
+        return new FakePeerChannel(FakePeerChannel.peer(digit), "192.0.2.9:40000", ChannelDirection.OUTBOUND)
+                .trust(level, false, 0);
     }
 }

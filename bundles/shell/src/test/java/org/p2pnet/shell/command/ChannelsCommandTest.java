@@ -38,8 +38,8 @@ class ChannelsCommandTest extends CommandTestSupport {
     @Test
     void showsTrustLevelPendingAndUntrustedDrops() throws Exception {
         network.channels.clear();
-        network.channels.add(new TrustChannel(Peers.ALICE, TrustLevel.DEFAULT, true, 0));
-        network.channels.add(new TrustChannel(Peers.BOB, TrustLevel.NONE, false, 42));
+        network.channels.add(Peers.inbound(Peers.ALICE, TrustLevel.DEFAULT, true, 0));
+        network.channels.add(Peers.inbound(Peers.BOB, TrustLevel.NONE, false, 42));
 
         String text = run(wired(new ChannelsCommand()));
 
@@ -53,7 +53,7 @@ class ChannelsCommandTest extends CommandTestSupport {
     @Test
     void jsonCarriesThePendingStateAndDrops() throws Exception {
         network.channels.clear();
-        network.channels.add(new TrustChannel(Peers.BOB, TrustLevel.ENHANCED, true, 5));
+        network.channels.add(Peers.inbound(Peers.BOB, TrustLevel.ENHANCED, true, 5));
 
         JsonNode channel = runJson(wired(new ChannelsCommand())).get(0);
 

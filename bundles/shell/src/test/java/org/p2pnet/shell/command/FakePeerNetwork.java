@@ -1,5 +1,6 @@
 package org.p2pnet.shell.command;
 
+import org.p2pnet.testing.FakePeerChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -173,9 +174,9 @@ public final class FakePeerNetwork implements PeerNetwork {
             throw new IllegalStateException("no inbound policy is installed: the core allows DEFAULT at most");
         }
         levelsSet.add(new LevelSet(peer, level, reason));
-        if (channel instanceof TrustChannel trustChannel) {
-            trustChannel.level = level;
-            trustChannel.pending = false;
+        if (channel instanceof FakePeerChannel trustChannel) {
+            trustChannel.trustLevel(level);
+            trustChannel.trustPending(false);
         }
     }
 

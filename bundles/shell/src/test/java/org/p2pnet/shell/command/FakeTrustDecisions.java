@@ -1,5 +1,6 @@
 package org.p2pnet.shell.command;
 
+import org.p2pnet.testing.FakePeerChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -8,7 +9,7 @@ import org.p2pnet.api.PeerId;
 import org.p2pnet.api.TrustLevel;
 import org.p2pnet.api.trust.TrustDecisions;
 
-/** Trust decisions in memory; applies them to the fake network's {@link TrustChannel}s as the trust bundle does. */
+/** Trust decisions in memory; applies them to the fake network's channels as the trust bundle does. */
 final class FakeTrustDecisions implements TrustDecisions {
     private final FakePeerNetwork network;
     final Map<PeerId, TrustLevel> decisions = new LinkedHashMap<>();
@@ -31,8 +32,8 @@ final class FakeTrustDecisions implements TrustDecisions {
 
     private void apply(PeerId peer, TrustLevel level) {
         network.channel(peer).ifPresent(channel -> {
-            if (channel instanceof TrustChannel trustChannel) {
-                trustChannel.level = level;
+            if (channel instanceof FakePeerChannel trustChannel) {
+                trustChannel.trustLevel(level);
             }
         });
     }

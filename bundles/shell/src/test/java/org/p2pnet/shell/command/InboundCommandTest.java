@@ -1,5 +1,6 @@
 package org.p2pnet.shell.command;
 
+import org.p2pnet.testing.FakePeerChannel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,7 +77,7 @@ class InboundCommandTest extends CommandTestSupport {
     @Test
     void acceptLetsThePeerInAndPrintsItsChannel() throws Exception {
         network.acceptOutcome = CompletableFuture.completedFuture(
-                new TrustChannel(Peers.BOB, "192.0.2.8:51234", ChannelDirection.INBOUND, TrustLevel.DEFAULT));
+                new FakePeerChannel(Peers.BOB, "192.0.2.8:51234", ChannelDirection.INBOUND).trust(TrustLevel.DEFAULT, false, 0));
 
         String text = run(accept("in-1")).trim();
 

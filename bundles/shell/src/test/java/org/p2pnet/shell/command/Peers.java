@@ -27,4 +27,11 @@ public final class Peers {
     private static PeerId id(String start) {
         return PeerId.parse(start + "0".repeat(PeerId.LENGTH - start.length()));
     }
+
+    /** An inbound channel from the peer at 192.0.2.8:51234 with that trust state. */
+    static org.p2pnet.testing.FakePeerChannel inbound(PeerId peer, org.p2pnet.api.TrustLevel level, boolean pending,
+                                                      long drops) {
+        return new org.p2pnet.testing.FakePeerChannel(peer, "192.0.2.8:51234", org.p2pnet.api.ChannelDirection.INBOUND)
+                .trust(level, pending, drops);
+    }
 }

@@ -19,7 +19,7 @@ import org.p2pnet.testing.FakePeerChannel;
 /** p2p:trust and p2p:untrust against fake trust decisions and a fake network. */
 class TrustCommandTest extends CommandTestSupport {
     private final FakeTrustDecisions decisions = new FakeTrustDecisions(network);
-    private final TrustChannel bobChannel = new TrustChannel(Peers.BOB, TrustLevel.DEFAULT, false, 0);
+    private final FakePeerChannel bobChannel = Peers.inbound(Peers.BOB, TrustLevel.DEFAULT, false, 0);
 
     private TrustCommand trust(String peer, String... trailing) {
         TrustCommand command = wired(new TrustCommand());
@@ -113,7 +113,7 @@ class TrustCommandTest extends CommandTestSupport {
     @Test
     void listsDecisionsAndChannelLevels() throws Exception {
         decisions.decisions.put(Peers.ALICE, TrustLevel.NONE);
-        network.channels.add(new TrustChannel(Peers.BOB, TrustLevel.DEFAULT, true, 3));
+        network.channels.add(Peers.inbound(Peers.BOB, TrustLevel.DEFAULT, true, 3));
 
         String text = run(trust(null));
 
@@ -138,7 +138,7 @@ class TrustCommandTest extends CommandTestSupport {
     @Test
     void listsJsonWithStableFieldNames() throws Exception {
         decisions.decisions.put(Peers.ALICE, TrustLevel.ENHANCED);
-        network.channels.add(new TrustChannel(Peers.BOB, TrustLevel.DEFAULT, true, 3));
+        network.channels.add(Peers.inbound(Peers.BOB, TrustLevel.DEFAULT, true, 3));
         TrustCommand command = trust(null);
         command.json = true;
 
@@ -196,20 +196,20 @@ class TrustCommandTest extends CommandTestSupport {
 
     @Test
     void untrustSessionLowersOnlyTheOpenChannelToDefault() throws Exception {
-        bobChannel.level = TrustLevel.ENHANCED;
+        bobChannel.trustLevel(TrustLevel.ENHANCED);
         network.channels.add(bobChannel);
 
         String text = run(untrust("b0b0", "--session"));
 
-        assertEquals(TrustLevel.DEFAULT, bobChannel.level);
+        assertEquals(TrustLevel.DEFAULT, bobChannel.trustLevel());
         assertTrue(text.contains("ENHANCED -> DEFAULT for this channel only"), text);
         assertTrue(decisions.decisions.isEmpty());
     }
 
     @Test
     void rejectsMistakesWithTheirReason() {
-        network.channels.add(new TrustChannel(Peers.ABCD_1, TrustLevel.DEFAULT, false, 0));
-        network.channels.add(new TrustChannel(Peers.ABCD_2, TrustLevel.DEFAULT, false, 0));
+        network.channels.add(Peers.inbound(Peers.ABCD_1, TrustLevel.DEFAULT, false, 0));
+        network.channels.add(Peers.inbound(Peers.ABCD_2, TrustLevel.DEFAULT, false, 0));
 
         assertTrue(userErrorOf(trust("abcd")).contains("matches 2 peers"));
         assertTrue(userErrorOf(trust("ab")).contains("at least 4 hex digits"));
@@ -236,7 +236,7 @@ class TrustCommandTest extends CommandTestSupport {
 
         assertEquals(decisions.refuseChanges, userErrorOf(trust("b0b0")));
         assertEquals(decisions.refuseChanges, userErrorOf(untrust("b0b0")));
-        assertEquals(TrustLevel.DEFAULT, bobChannel.level);
+        assertEquals(TrustLevel.DEFAULT, bobChannel.trustLevel());
     }
 
     @Test
