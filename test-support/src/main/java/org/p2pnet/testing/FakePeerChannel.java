@@ -156,6 +156,11 @@ public final class FakePeerChannel implements PeerChannel {
     }
 
     @Override
+    public CompletionStage<Void> whenWritable() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public CompletionStage<Void> send(Packet packet) {
         if (handedToHandler) {
             throw new UnsupportedOperationException("a handler must not reply here");

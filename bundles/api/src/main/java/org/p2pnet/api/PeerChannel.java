@@ -71,6 +71,16 @@ public interface PeerChannel {
     boolean isWritable();
 
     /**
+     * Completes once {@link #isWritable()} turned true: at once when it is true now, else when the
+     * write buffer drained below its low watermark. Completes exceptionally with a
+     * {@link ChannelException} when the channel closes first. A sender that found the channel not
+     * writable waits on this instead of polling.
+     *
+     * @since 1.3
+     */
+    CompletionStage<Void> whenWritable();
+
+    /**
      * Sends a packet. The stage completes when the packet has been written to the socket, or
      * fails (for example the channel closed, or its write buffer is over its hard limit).
      */

@@ -1,7 +1,9 @@
 package org.p2pnet.api.spi;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.annotation.versioning.ConsumerType;
 import org.p2pnet.api.ChannelDirection;
@@ -31,6 +33,22 @@ public interface TransportChannel {
     boolean isOpen();
 
     boolean isWritable();
+
+    /**
+     * Completes once {@link #isWritable()} turned true (at once when it is true now), or
+     * exceptionally with a {@link org.p2pnet.api.ChannelException} when the channel closes first.
+     * Transports should override this with a notification; the default, for a transport that
+     * cannot tell, completes at once when writable or closed and otherwise after a 10 ms pause, so
+     * a caller that waits on it in a loop polls rather than spins.
+     *
+     * @since 1.2
+     */
+    default CompletionStage<Void> whenWritable() {
+        if (isWritable() || !isOpen()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS));
+    }
 
     ChannelStats stats();
 

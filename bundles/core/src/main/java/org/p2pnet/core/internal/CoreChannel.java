@@ -496,6 +496,11 @@ final class CoreChannel implements PeerChannel, ChannelSink {
     }
 
     @Override
+    public CompletionStage<Void> whenWritable() {
+        return transport.whenWritable();
+    }
+
+    @Override
     public CompletionStage<Void> send(Packet packet) {
         Objects.requireNonNull(packet, "packet");
         if (PacketTypes.IDENTITY.equals(packet.type())) {

@@ -154,6 +154,11 @@ class DefaultTrustProtocolTest {
         }
 
         @Override
+        public CompletionStage<Void> whenWritable() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
         public CompletionStage<Void> send(Packet packet) {
             sent.add((RawPacket) packet);
             DefaultTrustProtocol handler = remoteHandler;

@@ -61,6 +61,7 @@ class ExampleTrustProtocolTest {
         @Override public ChannelStats stats() { return new ChannelStats(0, 0, 0, 0); }
         @Override public boolean isOpen() { return true; }
         @Override public boolean isWritable() { return true; }
+        @Override public CompletionStage<Void> whenWritable() { return CompletableFuture.completedFuture(null); }
 
         @Override
         public CompletionStage<Void> send(Packet packet) {

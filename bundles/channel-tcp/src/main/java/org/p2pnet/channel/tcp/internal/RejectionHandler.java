@@ -14,7 +14,8 @@ import io.netty.util.ReferenceCountUtil;
 import org.p2pnet.api.DisconnectReason;
 
 /**
- * The last handler: every exception of the channel ends here and becomes one counted, logged
+ * The last handler. It tells the channel when its writability changed
+ * ({@link TcpChannel#whenWritable}), and every exception of the channel ends here and becomes one counted, logged
  * rejection with a reason (see {@link TcpChannel#reject}); an I/O error of the connection
  * itself ends the channel as CONNECTION_LOST. Nothing reaches Netty's tail.
  */
@@ -23,6 +24,12 @@ final class RejectionHandler extends ChannelInboundHandlerAdapter {
 
     RejectionHandler(TcpChannel channel) {
         this.channel = channel;
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        channel.writabilityChanged();
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

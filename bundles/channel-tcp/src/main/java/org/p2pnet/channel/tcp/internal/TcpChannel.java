@@ -86,6 +86,8 @@ final class TcpChannel implements TransportChannel {
     private String lostDetail;
     private DisconnectRecord closedRecord;
     private boolean closedReported;
+    /** Completed by the event loop when the channel turns writable (or closes); null when nobody waits. */
+    private final AtomicReference<CompletableFuture<Void>> writableWaiter = new AtomicReference<>();
 
     TcpChannel(Channel channel, ChannelDirection direction, InetSocketAddress remote, ChannelHost host,
                PacketCodec codec, long writeBufferLimit) {
@@ -205,6 +207,39 @@ final class TcpChannel implements TransportChannel {
     @Override
     public boolean isWritable() {
         return isOpen() && channel.isWritable();
+    }
+
+    /**
+     * Completes when Netty reports the channel writable again (channelWritabilityChanged, see
+     * {@link RejectionHandler}); one future is shared by every waiter of one unwritable spell.
+     */
+    @Override
+    public CompletionStage<Void> whenWritable() {
+        if (!isOpen()) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        if (channel.isWritable()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> waiter = writableWaiter.updateAndGet(
+                old -> old == null || old.isDone() ? new CompletableFuture<>() : old);
+        // checked again once published: the event loop may have turned writable, or closed, meanwhile
+        if (!isOpen()) {
+            waiter.completeExceptionally(closedException());
+        } else if (channel.isWritable()) {
+            waiter.complete(null);
+        }
+        return waiter;
+    }
+
+    /** On the event loop, when Netty's writability changed. */
+    void writabilityChanged() {
+        if (channel.isWritable()) {
+            CompletableFuture<Void> waiter = writableWaiter.getAndSet(null);
+            if (waiter != null) {
+                waiter.complete(null);
+            }
+        }
     }
 
     @Override
@@ -426,6 +461,10 @@ final class TcpChannel implements TransportChannel {
         closing = true;
         inputStopped = true;
         releaseHandshakeSlot();
+        CompletableFuture<Void> waiter = writableWaiter.getAndSet(null);
+        if (waiter != null) {
+            waiter.completeExceptionally(closedException());
+        }
         if (remoteDisconnect != null) {
             closedRecord = new DisconnectRecord(remoteDisconnect.reason(), remoteDisconnect.message(), true, Instant.now());
         } else if (localReason != null) {

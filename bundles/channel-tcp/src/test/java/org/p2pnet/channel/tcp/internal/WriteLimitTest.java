@@ -152,6 +152,61 @@ class WriteLimitTest {
         }
     }
 
+    /**
+     * whenWritable: completes at once while writable; while the peer does not read and the queue
+     * is over the high watermark it waits, and completes (without polling) once the peer drains the
+     * queue; a waiter of a channel that closes completes exceptionally.
+     */
+    @Test
+    void whenWritableCompletesOnceTheQueueDrainsAndFailsOnClose() throws Exception {
+        FakeHost host = new FakeHost(new TransportSettings("127.0.0.1", 0, 1024 * 1024, Duration.ofSeconds(5),
+                Duration.ZERO, 32 * 1024, 64 * 1024, LIMIT));
+        InetSocketAddress bound = transport.open(host);
+        try (RawPeer slow = new RawPeer(bound, new PacketCodec(1024 * 1024), 4096)) {
+            slow.read();
+            slow.send(Samples.identity());
+            TransportChannel channel = host.awaitIdentified().channel();
+            TcpChannel tcp = (TcpChannel) channel;
+            assertTrue(channel.whenWritable().toCompletableFuture().isDone(), "writable at first");
+
+            MessagePacket big = new MessagePacket("big", "x".repeat(TEXT), 1);
+            for (int i = 0; i < SENDS && channel.isWritable(); i++) {
+                channel.send(big);
+            }
+            // the socket buffers take some; keep the queue over the high watermark
+            Conditions.waitUntil(() -> {
+                if (channel.isWritable()) {
+                    channel.send(big);
+                }
+                return !channel.isWritable() && tcp.pendingWriteBytes() > 64 * 1024;
+            }, Duration.ofSeconds(10), () -> "never over the high watermark");
+            CompletableFuture<Void> first = channel.whenWritable().toCompletableFuture();
+            CompletableFuture<Void> second = channel.whenWritable().toCompletableFuture();
+            assertFalse(first.isDone(), "writable although the peer reads nothing");
+            assertFalse(second.isDone());
+
+            CompletableFuture<Void> later = drainUntil(slow, () -> tcp.pendingWriteBytes() == 0, channel, big);
+            later.get(10, TimeUnit.SECONDS);
+            first.get(10, TimeUnit.SECONDS);
+            second.get(10, TimeUnit.SECONDS);
+            assertTrue(channel.isWritable());
+
+            // fill again, then close: the waiter fails with the channel
+            slow.socket.setSoTimeout(0);
+            Conditions.waitUntil(() -> {
+                if (channel.isWritable()) {
+                    channel.send(big);
+                }
+                return !channel.isWritable();
+            }, Duration.ofSeconds(10), () -> "never over the high watermark again");
+            CompletableFuture<Void> waiting = channel.whenWritable().toCompletableFuture();
+            channel.close(DisconnectReason.SHUTDOWN, "test");
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(ChannelException.class, failed.getCause());
+            assertTrue(channel.whenWritable().toCompletableFuture().isCompletedExceptionally(), "closed: fails at once");
+        }
+    }
+
     /** One frame always fits into an empty queue, even one larger than the limit. */
     @Test
     void oneFrameLargerThanTheLimitIsAcceptedIntoAnEmptyQueue() throws Exception {

@@ -105,6 +105,11 @@ final class TestChannel implements PeerChannel {
     }
 
     @Override
+    public CompletionStage<Void> whenWritable() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public CompletionStage<Void> send(Packet packet) {
         if (!open) {
             return CompletableFuture.failedFuture(new IllegalStateException("closed"));

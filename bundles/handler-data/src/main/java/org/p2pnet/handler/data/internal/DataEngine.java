@@ -75,6 +75,14 @@ final class DataEngine implements DataTransfers, PeerListener {
     static final long RATE_WINDOW_MILLIS = 5000;
     static final int THREADS = 3;
     private static final int HASH_BUFFER = 64 * 1024;
+    /**
+     * The receiver makes its part durable (fsync, then the state file) at least every this many
+     * bytes; acks in between are flow control only. After a crash the transfer resumes from the
+     * last durable offset.
+     */
+    static final long SYNC_EVERY = 64L * 1024 * 1024;
+    /** Most chunks of one outgoing transfer handed to the channel and not yet written to the socket. */
+    static final int MAX_PIPELINED_SENDS = 4;
     /** How long an offer waits for accept or refuse before the transfer fails. */
     static final long OFFER_TIMEOUT_MILLIS = 60_000;
 
@@ -111,7 +119,10 @@ final class DataEngine implements DataTransfers, PeerListener {
         long nextOffset;
         long acked;
         boolean awaitingAccept;
-        boolean sending;
+        /** Chunks handed to the channel whose write has not completed (at most MAX_PIPELINED_SENDS). */
+        int sending;
+        /** Waiting for the channel to turn writable. */
+        boolean awaitingWritable;
         boolean allSent;
         int generation;
         long maxInFlight;
@@ -121,6 +132,12 @@ final class DataEngine implements DataTransfers, PeerListener {
         long window;
         long offset;
         long lastAcked;
+        long lastSynced;
+        /**
+         * SHA-256 of the part's first {@link #offset} bytes, kept while chunks arrive in order; null
+         * when the part was carried over from an earlier run (it is then hashed from disk at the end).
+         */
+        MessageDigest digest;
         long lastResumeAsk = -1;
         FileChannel part;
         long duplicates;
@@ -626,6 +643,9 @@ final class DataEngine implements DataTransfers, PeerListener {
             t.part.force(true);
             t.window = c.window();
             StateFiles.writeState(storage, stateOf(t));
+            if (t.offset == 0) {
+                t.digest = digest();
+            }
         } catch (IOException e) {
             refuse(peer, c, Problem.CORRUPT_FILE, "the receiver cannot write: " + e.getMessage());
             if (t != null) {
@@ -635,6 +655,7 @@ final class DataEngine implements DataTransfers, PeerListener {
         }
         t.state = State.RUNNING;
         t.lastAcked = t.offset;
+        t.lastSynced = t.offset;
         t.lastResumeAsk = -1;
         t.detail = t.offset == 0 ? "receiving" : "resumed at " + t.offset;
         touch(t);
@@ -720,6 +741,9 @@ final class DataEngine implements DataTransfers, PeerListener {
             while (buffer.hasRemaining()) {
                 at += t.part.write(buffer, at);
             }
+            if (t.digest != null) {
+                t.digest.update(p.body());
+            }
             t.offset = end;
             t.lastResumeAsk = -1;
             progress(t, end);
@@ -729,10 +753,18 @@ final class DataEngine implements DataTransfers, PeerListener {
                 t.state = State.VERIFYING;
                 t.detail = "checking the SHA-256";
                 closeFiles(t);
-                run(() -> verify(t));
-            } else if (end - t.lastAcked >= DataSettings.ackEvery(t.window)) {
+                MessageDigest streamed = t.digest;
+                t.digest = null;
+                run(() -> verify(t, streamed));
+                return;
+            }
+            if (end - t.lastSynced >= SYNC_EVERY) {
+                // durable before the state file says so: a restart resumes from here
                 t.part.force(false);
                 StateFiles.writeState(storage, stateOf(t));
+                t.lastSynced = end;
+            }
+            if (end - t.lastAcked >= DataSettings.ackEvery(t.window)) {
                 t.lastAcked = end;
                 sendControl(peer, Control.at(Control.Kind.ACK, t.id, end));
             }
@@ -741,13 +773,16 @@ final class DataEngine implements DataTransfers, PeerListener {
         }
     }
 
-    /** Outside the monitor: hashes the part, then stores (or fails) the transfer. */
-    private void verify(Transfer t) {
+    /**
+     * Outside the monitor: checks the SHA-256 (the one kept while streaming, else hashes the part),
+     * then stores (or fails) the transfer.
+     */
+    private void verify(Transfer t, MessageDigest streamed) {
         Path storage = settings.storageDir();
         Path part = StateFiles.part(storage, t.id);
         String actual;
         try {
-            actual = sha256(part);
+            actual = streamed != null ? HexFormat.of().formatHex(streamed.digest()) : sha256(part);
         } catch (IOException e) {
             synchronized (this) {
                 fail(t, "cannot read the part file: " + e.getMessage(), true);
@@ -910,7 +945,7 @@ final class DataEngine implements DataTransfers, PeerListener {
             }
             t.state = State.RUNNING;
             t.awaitingAccept = true;
-            t.sending = false;
+            t.sending = 0;
             t.generation++;
             t.detail = "offered; waiting for accept";
             touch(t);
@@ -930,7 +965,8 @@ final class DataEngine implements DataTransfers, PeerListener {
 
     /** Sends the next chunk if the previous one is written and the window allows. */
     private synchronized void pump(Transfer t) {
-        if (closed || t.state != State.RUNNING || t.awaitingAccept || t.sending || t.allSent) {
+        if (closed || t.state != State.RUNNING || t.awaitingAccept || t.sending >= MAX_PIPELINED_SENDS
+                || t.allSent) {
             return;
         }
         DataSettings s = settings;
@@ -945,14 +981,16 @@ final class DataEngine implements DataTransfers, PeerListener {
             return;
         }
         if (!ch.isWritable()) {
-            int gen = t.generation;
-            schedule(() -> {
+            if (t.sending > 0 || t.awaitingWritable) {
+                return; // the write under way, or the channel's writability, pumps again
+            }
+            t.awaitingWritable = true;
+            ch.whenWritable().whenComplete((v, failure) -> run(() -> {
                 synchronized (this) {
-                    if (t.generation == gen) {
-                        pump(t);
-                    }
+                    t.awaitingWritable = false;
+                    pump(t); // a closed channel ends in interrupt() there
                 }
-            }, 10);
+            }));
             return;
         }
         int len = (int) Math.min(Math.min(s.chunkSize(), t.size - t.nextOffset), s.windowBytes() - inFlight);
@@ -981,7 +1019,7 @@ final class DataEngine implements DataTransfers, PeerListener {
         DataPacket packet = new DataPacket(t.id, t.format, t.name, offset, t.size, last ? t.sha256 : "", last, body);
         t.nextOffset += len;
         t.allSent = last;
-        t.sending = true;
+        t.sending++;
         t.bytesSent += len;
         t.maxInFlight = Math.max(t.maxInFlight, t.nextOffset - t.acked);
         int gen = t.generation;
@@ -992,13 +1030,16 @@ final class DataEngine implements DataTransfers, PeerListener {
             sent = CompletableFuture.failedFuture(e);
         }
         sent.whenComplete((v, failure) -> run(() -> written(t, gen, failure)));
+        if (!last) {
+            pump(t); // the next chunk while this one is written, up to MAX_PIPELINED_SENDS
+        }
     }
 
     private synchronized void written(Transfer t, int gen, Throwable failure) {
         if (t.generation != gen) {
             return;
         }
-        t.sending = false;
+        t.sending--;
         if (failure != null) {
             if (t.state == State.RUNNING) {
                 interrupt(t, "a send failed: " + describe(failure));
@@ -1019,7 +1060,7 @@ final class DataEngine implements DataTransfers, PeerListener {
 
     private void interrupt(Transfer t, String why) {
         t.generation++;
-        t.sending = false;
+        t.sending = 0;
         if (t.direction == Direction.INCOMING) {
             if (t.state == State.VERIFYING) {
                 return;

@@ -345,6 +345,21 @@ class DataEngineTest {
         assertEquals(DataEngine.sha256(file), DataEngine.sha256(b.storage.resolve("window.bin")));
     }
 
+    /** A channel that is not writable makes the sender wait on whenWritable(), once, not poll; then it goes on. */
+    @Test
+    void aSenderWaitsForTheChannelToTurnWritableWithoutPolling() throws Exception {
+        ab.writable(false);
+        Path file = src("later.bin", 3L * 1024 * 1024 + 7);
+        String id = a.engine.sendFile(Harness.B, file).id();
+        Conditions.await("the sender waits for writability", WAIT, () -> ab.whenWritableCalls.get() > 0);
+        assertEquals(0, ab.dataBytes.get(), "no chunk while not writable");
+        assertEquals(State.RUNNING, a.engine.transfer(id).orElseThrow().state());
+        ab.writable(true);
+        assertEquals(State.DONE, done(a, id).state());
+        assertEquals(DataEngine.sha256(file), DataEngine.sha256(b.storage.resolve("later.bin")));
+        assertEquals(1, ab.whenWritableCalls.get(), "one wait for one spell of not writable");
+    }
+
     /** Records each ack's offset as the receiver sends it. */
     private static java.util.function.Function<Packet, List<Packet>> wrapAckDelivery(AtomicLong acked) {
         return p -> {

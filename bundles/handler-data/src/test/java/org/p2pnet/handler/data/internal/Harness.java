@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -103,6 +104,10 @@ final class Harness implements AutoCloseable {
         volatile TrustLevel level = TrustLevel.ENHANCED;
         volatile boolean open = true;
         volatile boolean hold;
+        /** False: isWritable() says no and whenWritable() waits for {@link #writable(boolean)}. */
+        volatile boolean writable = true;
+        final AtomicInteger whenWritableCalls = new AtomicInteger();
+        final List<CompletableFuture<Void>> writableWaiters = new CopyOnWriteArrayList<>();
         volatile long delayMillis;
         /** Applied to each packet sent: the packets to deliver instead (none: dropped). */
         volatile Function<Packet, List<Packet>> transform = List::of;
@@ -231,7 +236,33 @@ final class Harness implements AutoCloseable {
 
         @Override
         public boolean isWritable() {
-            return true;
+            return open && writable;
+        }
+
+        @Override
+        public CompletionStage<Void> whenWritable() {
+            whenWritableCalls.incrementAndGet();
+            if (!open) {
+                return CompletableFuture.failedFuture(new IllegalStateException("channel closed"));
+            }
+            if (writable) {
+                return CompletableFuture.completedFuture(null);
+            }
+            CompletableFuture<Void> waiter = new CompletableFuture<>();
+            writableWaiters.add(waiter);
+            if (writable) {
+                waiter.complete(null);
+            }
+            return waiter;
+        }
+
+        /** Turns writability on or off; on completes every waiter. */
+        void writable(boolean on) {
+            writable = on;
+            if (on) {
+                writableWaiters.forEach(w -> w.complete(null));
+                writableWaiters.clear();
+            }
         }
 
         @Override

@@ -138,6 +138,11 @@ final class TestChannel implements PeerChannel {
     }
 
     @Override
+    public CompletionStage<Void> whenWritable() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public CompletionStage<Void> send(Packet packet) {
         RuntimeException failure = sendFailure;
         if (failure != null) {
