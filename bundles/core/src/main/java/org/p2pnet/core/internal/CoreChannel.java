@@ -64,6 +64,11 @@ final class CoreChannel implements PeerChannel, ChannelSink {
     private final LongAdder packetsIn = new LongAdder();
     private final LongAdder packetsOut = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Set when the core forgot this channel because its transport went away, until the transport
+     * reports the close: packets it delivers meanwhile (a draining transport) are still handled.
+     */
+    private volatile boolean deliverAfterClose;
     /** How this side chose to end the channel (or heard the remote end it), before the transport reports the close. */
     private final AtomicReference<DisconnectRecord> ending = new AtomicReference<>();
     private volatile long lastActivityMillis;
@@ -380,7 +385,7 @@ final class CoreChannel implements PeerChannel, ChannelSink {
 
     @Override
     public void received(Packet packet) {
-        if (closed.get()) {
+        if (closed.get() && !deliverAfterClose) {
             return;
         }
         packetsIn.increment();
@@ -392,6 +397,7 @@ final class CoreChannel implements PeerChannel, ChannelSink {
 
     @Override
     public void closed(DisconnectRecord how) {
+        deliverAfterClose = false;
         markClosed(Objects.requireNonNullElseGet(how,
                 () -> new DisconnectRecord(DisconnectReason.CONNECTION_LOST, "", false, Instant.now())));
     }
@@ -401,6 +407,16 @@ final class CoreChannel implements PeerChannel, ChannelSink {
      * transport, or the core when the transport went away. A reason this side chose (or heard
      * from the remote) before the close wins over the one reported.
      */
+    /**
+     * The transport went away without reporting this channel closed: closed for the core (no
+     * sends, DISCONNECTED posted, a new channel with the peer is no duplicate), but packets the
+     * transport still delivers until it reports the close are handled, not dropped.
+     */
+    void transportGone(DisconnectRecord how) {
+        deliverAfterClose = true;
+        markClosed(how);
+    }
+
     void markClosed(DisconnectRecord how) {
         if (closed.compareAndSet(false, true)) {
             DisconnectRecord intent = ending.get();

@@ -507,7 +507,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
                 LOG.warn("Channel transport {} failed to close", b.name(), e);
             }
         }
-        dropChannels(null, "the node is shutting down");
+        dropChannels(null, "the node is shutting down", false);
         List<CompletableFuture<PeerChannel>> pendingDials;
         synchronized (dials) {
             pendingDials = new ArrayList<>(dials.values());
@@ -551,7 +551,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
                 } catch (RuntimeException e) {
                     LOG.warn("Channel transport {} failed to close", previous.name(), e);
                 }
-                dropChannels(previous, "the channel transport " + previous.name() + " was replaced");
+                dropChannels(previous, "the channel transport " + previous.name() + " was replaced", true);
             }
             TransportBinding next = new TransportBinding(this, transport);
             binding = next;
@@ -569,9 +569,11 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
             binding = null;
             gone.detach();
         }
-        // the transport closes its own channels as it stops; forget them even if it never says so
+        // the transport closes its own channels as it stops; forget them even if it never says so.
+        // What it still delivers while it closes them (channel-tcp drains what peers sent before
+        // they heard the DISCONNECT) is handled: see CoreChannel.transportGone.
         LOG.info("Channel transport {} went away; the node is not listening", gone.name());
-        dropChannels(gone, "the channel transport " + gone.name() + " stopped");
+        dropChannels(gone, "the channel transport " + gone.name() + " stopped", true);
     }
 
     @Reference(service = PacketHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -731,12 +733,21 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         }
     }
 
-    /** Forgets the channels of a binding (all when null) whose close was not reported. */
-    private void dropChannels(TransportBinding b, String why) {
+    /**
+     * Forgets the channels of a binding (all when null) whose close was not reported; with
+     * {@code drain} their packets that the transport still delivers until it reports the close are
+     * handled (the core itself keeps running).
+     */
+    private void dropChannels(TransportBinding b, String why, boolean drain) {
         Instant now = Instant.now();
         for (CoreChannel c : registry.tracked()) {
             if (b == null || c.binding() == b) {
-                c.markClosed(new DisconnectRecord(DisconnectReason.SHUTDOWN, why, false, now));
+                DisconnectRecord record = new DisconnectRecord(DisconnectReason.SHUTDOWN, why, false, now);
+                if (drain) {
+                    c.transportGone(record);
+                } else {
+                    c.markClosed(record);
+                }
             }
         }
     }

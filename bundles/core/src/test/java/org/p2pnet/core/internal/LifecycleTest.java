@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.BindException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,32 @@ class LifecycleTest extends NodeTestSupport {
             n.close();
         }
         Await.until("no p2pnet-core thread is left", () -> !coreThreadAlive());
+    }
+
+    /**
+     * A transport that stops may still deliver what its peers sent before they heard of it (channel-tcp
+     * drains): the core forgets the channel at once, yet handles those packets until the transport
+     * reports the channel closed; after that nothing more.
+     */
+    @Test
+    void packetsATransportDrainsAfterItWentAwayAreStillHandled() {
+        node = TestNode.start(dir);
+        RecordingHandler handler = new RecordingHandler();
+        node.bind(handler, PacketTypes.MESSAGE, 0);
+        RemotePeer peer = new RemotePeer();
+        FakeChannel c = node.transport.inbound(FakeTransport.ephemeral("10.0.0.2"), peer.identity(7700));
+
+        node.network.unbindTransport(node.transport);
+        assertTrue(node.network.activeChannels().isEmpty(), "forgotten at once");
+        c.sink.received(new MessagePacket("drained-1", "sent before the DISCONNECT", 1));
+        c.sink.received(new MessagePacket("drained-2", "sent before the DISCONNECT", 2));
+        Await.until("the drained messages handled", () -> handler.count() == 2);
+
+        c.sink.closed(new org.p2pnet.api.DisconnectRecord(DisconnectReason.SHUTDOWN, "drained", false,
+                java.time.Instant.now()));
+        c.sink.received(new MessagePacket("late", "after the close", 3));
+        assertEquals(List.of("drained-1", "drained-2"), handler.packets().stream()
+                .map(p -> ((MessagePacket) p).id()).toList());
     }
 
     @Test

@@ -46,6 +46,12 @@ final class TcpChannel implements TransportChannel {
 
     /** How long a DISCONNECT may take to flush before the connection is closed anyway. */
     static final Duration CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * After a SHUTDOWN DISCONNECT: how long the channel keeps reading, so that what the peer sent
+     * before it heard the DISCONNECT is still delivered, before it closes without waiting for the
+     * peer to close first.
+     */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
     /** Marks a handshake slot given back (or never needed). */
     private static final Runnable SLOT_RELEASED = () -> { };
 
@@ -394,6 +400,10 @@ final class TcpChannel implements TransportChannel {
     /**
      * Ends the channel on our side: DISCONNECT (unless the peer already sent one or the
      * connection is gone), then close once it is flushed, or after {@link #CLOSE_FLUSH_TIMEOUT}.
+     * Sends fail from this moment on. For SHUTDOWN (this transport is stopping) of an identified
+     * channel the input is drained rather than cut: frames keep being read and delivered until
+     * the peer, having read the DISCONNECT, closes the connection, or for at most
+     * {@link #DRAIN_TIMEOUT}; so nothing the peer wrote before it heard of the shutdown is lost.
      */
     void closeWith(DisconnectReason reason, String message) {
         if (closing) {
@@ -402,25 +412,36 @@ final class TcpChannel implements TransportChannel {
         closing = true;
         localReason = reason;
         localMessage = message == null ? "" : message;
-        stopInput();
+        boolean drain = reason == DisconnectReason.SHUTDOWN && isIdentified() && !inputStopped;
+        if (!drain) {
+            stopInput();
+        }
         if (!channel.isActive() || Tls.handshakePending(channel)) {
             // before the TLS handshake is done nothing reaches the peer: close at once
             channel.close();
             return;
         }
         ChannelFuture written = channel.writeAndFlush(new DisconnectPacket(reason, localMessage));
-        if (written.isDone()) {
+        Duration wait = drain ? DRAIN_TIMEOUT : CLOSE_FLUSH_TIMEOUT;
+        if (written.isDone() && !drain) {
             channel.close();
             return;
         }
         ScheduledFuture<?> fallback = channel.eventLoop().schedule(() -> {
-            LOG.debug("{}: DISCONNECT not flushed within {}, closing anyway", this, CLOSE_FLUSH_TIMEOUT);
+            LOG.debug("{}: {} within {}, closing anyway", this,
+                    drain ? "the peer did not close after the DISCONNECT" : "DISCONNECT not flushed", wait);
             channel.close();
-        }, CLOSE_FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        written.addListener(f -> {
-            fallback.cancel(false);
-            channel.close();
-        });
+        }, wait.toMillis(), TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(f -> fallback.cancel(false));
+        if (!drain) {
+            written.addListener(f -> channel.close());
+        } else {
+            written.addListener(f -> {
+                if (!f.isSuccess()) {
+                    channel.close(); // the DISCONNECT could not be written: nobody will answer it
+                }
+            });
+        }
     }
 
     /**

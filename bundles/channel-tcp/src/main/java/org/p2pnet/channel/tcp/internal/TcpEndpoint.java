@@ -66,7 +66,7 @@ final class TcpEndpoint {
     static final Duration PORT_RELEASE_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration PORT_RELEASE_POLL = Duration.ofMillis(5);
     /** Bound on waiting for the channels to send DISCONNECT SHUTDOWN and close. */
-    static final Duration CHANNELS_CLOSE_TIMEOUT = TcpChannel.CLOSE_FLUSH_TIMEOUT.plusSeconds(1);
+    static final Duration CHANNELS_CLOSE_TIMEOUT = TcpChannel.DRAIN_TIMEOUT.plusSeconds(1);
     /** Bound on the event loops' graceful shutdown, and on waiting for it. */
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,7 @@ import org.p2pnet.api.PeerAddress;
 import org.p2pnet.api.packet.DataFormat;
 import org.p2pnet.api.packet.DataPacket;
 import org.p2pnet.api.packet.MessagePacket;
+import org.p2pnet.api.packet.Packet;
 import org.p2pnet.api.spi.TransportChannel;
 import org.p2pnet.api.spi.TransportSettings;
 
@@ -344,14 +346,26 @@ class TcpTransportTest {
                 assertEquals(host.identity, peer.read());
                 peer.send(Samples.identity());
                 RecordingSink sink = host.awaitIdentified().sink();
+                // like a real peer, it closes once it read the DISCONNECT, which ends the node's drain
+                CompletableFuture<Packet> bye = new CompletableFuture<>();
+                Thread reader = new Thread(() -> {
+                    try {
+                        bye.complete(peer.read());
+                        peer.close();
+                    } catch (IOException e) {
+                        bye.completeExceptionally(e);
+                    }
+                }, "test-peer-reader");
+                reader.start();
                 if (cycle % 2 == 0) {
                     a.close();
                 } else {
                     a.deactivate();
                 }
                 assertEquals(DisconnectReason.SHUTDOWN, sink.awaitClosed().reason());
-                assertEquals(DisconnectReason.SHUTDOWN,
-                        assertInstanceOf(org.p2pnet.api.packet.DisconnectPacket.class, peer.read()).reason());
+                assertEquals(DisconnectReason.SHUTDOWN, assertInstanceOf(org.p2pnet.api.packet.DisconnectPacket.class,
+                        bye.get(10, TimeUnit.SECONDS)).reason());
+                reader.join(10_000);
             }
             assertEquals(null, a.endpoint());
             Conditions.awaitNoTransportThreads();
