@@ -3,10 +3,14 @@ package org.p2pnet.shell.command;
 import java.util.Comparator;
 import java.util.List;
 
+import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.CommandException;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.p2pnet.api.HandlerInfo;
+import org.p2pnet.shell.command.completers.PacketTypeCompleter;
 
 @Service
 @Command(scope = "p2p", name = "handlers",
@@ -23,9 +27,25 @@ public class HandlersCommand extends ReportCommand<List<HandlerInfo>> {
     public record ActiveHandlerJson(String bundle, long bundleId, int ranking) {
     }
 
+    @Argument(index = 0, name = "type", required = false,
+            description = "Show only this packet type (as listed, e.g. MESSAGE); leave out for all")
+    @Completion(PacketTypeCompleter.class)
+    String type;
+
     @Override
-    List<HandlerInfo> read() {
-        return network.handlers().stream().sorted(Comparator.comparing(HandlerInfo::packetType)).toList();
+    List<HandlerInfo> read() throws CommandException {
+        List<HandlerInfo> all = network.handlers().stream().sorted(Comparator.comparing(HandlerInfo::packetType))
+                .toList();
+        if (type == null) {
+            return all;
+        }
+        List<HandlerInfo> one = all.stream().filter(h -> h.packetType().equals(type)).toList();
+        if (one.isEmpty()) {
+            throw userError("no packet type '" + TextOutput.printable(type) + "': the core knows "
+                    + (all.isEmpty() ? "none yet" : all.stream().map(HandlerInfo::packetType)
+                    .collect(java.util.stream.Collectors.joining(", "))) + " (packet types are case-sensitive)");
+        }
+        return one;
     }
 
     @Override

@@ -24,7 +24,7 @@ import org.apache.karaf.shell.support.CommandException;
 import org.p2pnet.api.PeerId;
 import org.p2pnet.api.data.DataTransfers;
 import org.p2pnet.api.data.TransferInfo;
-import org.p2pnet.shell.command.completers.PeerIdCompleter;
+import org.p2pnet.shell.command.completers.PeerThenFileCompleter;
 
 @Service
 @Command(scope = "p2p", name = "send-file",
@@ -59,7 +59,7 @@ public class SendFileCommand extends P2pCommand {
     @Argument(index = 0, name = "peer-and-path", required = true, multiValued = true,
             description = "The peer (a full peer id or a unique prefix of at least 4 hex digits) and the file's path;"
                     + " just the path with --all-trusted")
-    @Completion(PeerIdCompleter.class)
+    @Completion(PeerThenFileCompleter.class)
     List<String> words;
 
     /** How often the progress display is redrawn, in milliseconds (tests shorten it). */

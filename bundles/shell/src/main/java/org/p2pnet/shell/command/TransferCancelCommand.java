@@ -4,10 +4,12 @@ import java.util.List;
 
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.p2pnet.api.data.DataTransfers;
 import org.p2pnet.api.data.TransferInfo;
+import org.p2pnet.shell.command.completers.TransferIdCompleter;
 
 @Service
 @Command(scope = "p2p", name = "transfer-cancel",
@@ -20,6 +22,7 @@ public class TransferCancelCommand extends P2pCommand {
 
     @Argument(index = 0, name = "id", required = true,
             description = "The transfer id as p2p:transfers shows it: the full id or a unique prefix")
+    @Completion(TransferIdCompleter.class)
     String id;
 
     @Override

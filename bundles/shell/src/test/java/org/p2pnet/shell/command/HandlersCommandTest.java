@@ -1,9 +1,11 @@
 package org.p2pnet.shell.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.karaf.shell.support.CommandException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.p2pnet.api.HandlerInfo;
@@ -42,5 +44,25 @@ class HandlersCommandTest extends CommandTestSupport {
         assertEquals(1, message.get("candidates").asInt());
         assertEquals(17, message.get("delivered").asLong());
         assertEquals(0, message.get("failed").asLong());
+    }
+
+    @Test
+    void showsOnePacketTypeWhenNamed() throws Exception {
+        HandlersCommand command = wired(new HandlersCommand());
+        command.type = "MESSAGE";
+        JsonNode json = runJson(command);
+
+        assertEquals(1, json.size());
+        assertEquals("MESSAGE", json.get(0).get("packetType").asText());
+    }
+
+    @Test
+    void anUnknownPacketTypeIsRefusedNamingTheKnownOnes() throws Exception {
+        HandlersCommand command = wired(new HandlersCommand());
+        command.type = "message";
+
+        CommandException e = assertThrows(CommandException.class, () -> run(command));
+        assertEquals("no packet type 'message': the core knows DATA, MESSAGE (packet types are case-sensitive)",
+                e.getMessage());
     }
 }

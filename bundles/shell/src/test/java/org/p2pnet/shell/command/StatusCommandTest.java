@@ -11,9 +11,11 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.p2pnet.api.DisconnectReason;
+import org.p2pnet.api.HandlerInfo;
 import org.p2pnet.api.NodeStatus;
 import org.p2pnet.api.PeerAddress;
 import org.p2pnet.api.TrustSummary;
+import org.p2pnet.api.data.TransferInfo;
 
 class StatusCommandTest extends CommandTestSupport {
 
@@ -33,6 +35,51 @@ class StatusCommandTest extends CommandTestSupport {
         assertEquals("120 in, 99 out", valueOf(text, "Packets"));
         assertEquals("NETWORK_MISMATCH 1, MALFORMED_FRAME 3", valueOf(text, "Rejections"));
         assertEquals("2 update(s) with an invalid value (see the log)", valueOf(text, "Config refused"));
+    }
+
+    @Test
+    void summarisesHandlersDiscoveryGenesisAndTransfersOnTheSameScreen() throws Exception {
+        network.handlers.add(new HandlerInfo("MESSAGE", "org.p2pnet.handler.message", 42, 0, 1, 17, 0, 0, 0));
+        network.handlers.add(new HandlerInfo("DATA", "", -1, 0, 0, 0, 3, 1, 0));
+        StatusCommand command = wired(new StatusCommand());
+        command.discovery = new FakeLanDiscovery();
+        command.genesis = new FakeGenesisClient();
+        FakeDataTransfers data = new FakeDataTransfers();
+        data.listed.add(FakeDataTransfers.info("t1", Peers.BOB, 10, TransferInfo.State.RUNNING, 5, ""));
+        data.listed.add(FakeDataTransfers.info("t2", Peers.BOB, 10, TransferInfo.State.DONE, 0, ""));
+        data.listed.add(FakeDataTransfers.info("t3", Peers.BOB, 10, TransferInfo.State.FAILED, 0, ""));
+        command.transfers = data;
+
+        String text = run(command);
+
+        assertEquals("2 packet types, 17 delivered, 3 buffered (no handler), 1 dropped, 0 failed (p2p:handlers)",
+                valueOf(text, "Handlers"));
+        assertEquals("running, 10 sent, 25 received, 7 peers offered, 13 dropped", valueOf(text, "LAN discovery"));
+        assertTrue(valueOf(text, "Genesis").startsWith("2 URL(s), authority, running, last success "),
+                valueOf(text, "Genesis"));
+        assertTrue(valueOf(text, "Genesis").endsWith("17 peers offered, 2 answers refused"), valueOf(text, "Genesis"));
+        assertEquals("1 running, 0 queued, 0 interrupted, 1 done, 1 failed or cancelled (recent)",
+                valueOf(text, "Transfers"));
+
+        StatusCommandTest fresh = new StatusCommandTest();
+        fresh.network.handlers.addAll(network.handlers);
+        JsonNode json = fresh.runJson(fresh.wired(command));
+        assertEquals(13, json.get("lanDiscovery").get("dropped").asLong());
+        assertEquals("AUTHORITY", json.get("genesis").get("mode").asText());
+        assertEquals(17, json.get("genesis").get("peersOffered").asLong());
+        assertEquals(1, json.get("transfers").get("running").asInt());
+        assertEquals(3, json.get("handlers").get("buffered").asLong());
+    }
+
+    @Test
+    void saysNotInstalledForTheOptionalParts() throws Exception {
+        String text = run(wired(new StatusCommand()));
+
+        assertEquals("not installed", valueOf(text, "LAN discovery"));
+        assertEquals("not installed", valueOf(text, "Genesis"));
+        assertEquals("not installed", valueOf(text, "Transfers"));
+        assertEquals("0 packet types, 0 delivered, 0 buffered (no handler), 0 dropped, 0 failed (p2p:handlers)",
+                valueOf(text, "Handlers"));
     }
 
     @Test
@@ -56,8 +103,14 @@ class StatusCommandTest extends CommandTestSupport {
         JsonNode json = runJson(wired(new StatusCommand()));
 
         assertEquals(List.of("peerId", "networkName", "listening", "transport", "acceptInbound", "inboundChannels",
-                "outboundChannels", "knownPeers", "packetsIn", "packetsOut", "rejections", "rejectedConfigurations", "trust"),
+                "outboundChannels", "knownPeers", "packetsIn", "packetsOut", "rejections", "rejectedConfigurations", "trust",
+                "handlers", "lanDiscovery", "genesis", "transfers"),
                 fieldNames(json));
+        assertEquals(List.of("packetTypes", "delivered", "buffered", "dropped", "failed"),
+                fieldNames(json.get("handlers")));
+        assertTrue(json.get("lanDiscovery").isNull(), "not installed: null");
+        assertTrue(json.get("genesis").isNull());
+        assertTrue(json.get("transfers").isNull());
         assertEquals(List.of("policy", "protocol", "failClosed", "droppedUntrusted", "closedUntrusted",
                 "inboundQueued"), fieldNames(json.get("trust")));
         assertFalse(json.get("trust").get("failClosed").asBoolean());
