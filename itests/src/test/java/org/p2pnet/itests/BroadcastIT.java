@@ -203,17 +203,43 @@ public class BroadcastIT {
     }
 
     private void awaitChannels(List<ExternalNode> nodes, String what) throws Exception {
-        P2pnetTestSupport.waitFor(what + ": every node holds " + MIN_PEERS + " channels", FORM, () -> {
-            List<Future<Integer>> counts = new ArrayList<>();
+        Map<ExternalNode, Integer> last = new HashMap<>();
+        try {
+            P2pnetTestSupport.waitFor(what + ": every node holds " + MIN_PEERS + " channels", FORM, () -> {
+                Map<ExternalNode, Future<Integer>> counts = new HashMap<>();
+                for (ExternalNode node : nodes) {
+                    counts.put(node, pool.submit(() -> NodeViews.channels(node).size()));
+                }
+                boolean all = true;
+                for (Map.Entry<ExternalNode, Future<Integer>> c : counts.entrySet()) {
+                    int n = c.getValue().get(90, TimeUnit.SECONDS);
+                    last.put(c.getKey(), n);
+                    all &= n >= MIN_PEERS;
+                }
+                return all;
+            });
+        } catch (AssertionError timedOut) {
+            // say which nodes fell short, and why they think so
+            StringBuilder why = new StringBuilder(timedOut.getMessage()).append("; channels per node:");
             for (ExternalNode node : nodes) {
-                counts.add(pool.submit(() -> NodeViews.channels(node).size()));
+                why.append(' ').append(last.getOrDefault(node, -1));
             }
-            for (Future<Integer> c : counts) {
-                if (c.get(90, TimeUnit.SECONDS) < MIN_PEERS) {
-                    return false;
+            int shown = 0;
+            for (ExternalNode node : nodes) {
+                if (last.getOrDefault(node, 0) < MIN_PEERS && shown++ < 3) {
+                    why.append("\n--- ").append(node.home()).append(" (").append(last.getOrDefault(node, -1))
+                        .append(" channels)\n");
+                    for (String command : List.of("p2p:status", "p2p:bootstrap", "p2p:addressbook")) {
+                        try {
+                            why.append(node.exec(command)).append('\n');
+                        } catch (Exception e) {
+                            why.append(command).append(": ").append(e).append('\n');
+                        }
+                    }
+                    why.append(node.logs());
                 }
             }
-            return true;
-        });
+            throw new AssertionError(why.toString(), timedOut);
+        }
     }
 }
