@@ -37,6 +37,18 @@ final class DataOutput {
         return String.format(Locale.ROOT, "%.1f MiB/s", bytesPerSecond / MIB);
     }
 
+    /**
+     * Once ended: the average over the whole transfer for a DONE one ({@code 12.3 MiB/s avg}, from
+     * its start to its end, hashing included), {@code -} otherwise or when no time passed.
+     */
+    static String endRate(TransferInfo t) {
+        long millis = java.time.Duration.between(t.startedAt(), t.updatedAt()).toMillis();
+        if (t.state() != TransferInfo.State.DONE || millis <= 0) {
+            return "-";
+        }
+        return rate(t.totalSize() * 1000 / millis) + " avg";
+    }
+
     /** Time left at the current rate, {@code 0:07} or {@code 1:02:03}; {@code -} when unknown or not moving. */
     static String eta(TransferInfo t) {
         if (t.state().ended()) {
@@ -72,7 +84,8 @@ final class DataOutput {
                 .append(bar(t.percent(), 20)).append(' ')
                 .append(String.format(Locale.ROOT, "%3d%%", t.percent())).append(' ')
                 .append(bytes(t.transferred())).append('/').append(bytes(t.totalSize())).append(' ')
-                .append(rate(t.state().ended() ? 0 : t.bytesPerSecond())).append(" ETA ").append(eta(t)).append(' ')
+                .append(t.state().ended() ? endRate(t) : rate(t.bytesPerSecond())).append(" ETA ").append(eta(t))
+                .append(' ')
                 .append(t.state());
         if (t.state().ended() || t.state() == TransferInfo.State.INTERRUPTED || t.state() == TransferInfo.State.QUEUED) {
             if (!t.detail().isEmpty()) {

@@ -163,4 +163,16 @@ class DataCommandsTest extends CommandTestSupport {
         f.transfers = null;
         assertEquals(DataOutput.NO_DATA, userErrorOf(f));
     }
+
+    @Test
+    void aDoneTransferShowsItsAverageRateAndAnEndedOneNoRate() {
+        TransferInfo done = new TransferInfo("t-avg", Peers.BOB, TransferInfo.Direction.OUTGOING,
+                org.p2pnet.api.packet.DataFormat.FILE, "big.bin", 40 * MIB, 40 * MIB, TransferInfo.State.DONE, AT,
+                AT.plusSeconds(4), 0, SHA, "delivered");
+        assertTrue(DataOutput.progressLine(done).contains(" 10.0 MiB/s avg ETA "), DataOutput.progressLine(done));
+        TransferInfo failed = new TransferInfo("t-fail", Peers.BOB, TransferInfo.Direction.OUTGOING,
+                org.p2pnet.api.packet.DataFormat.FILE, "big.bin", 40 * MIB, MIB, TransferInfo.State.FAILED, AT,
+                AT.plusSeconds(4), 0, SHA, "refused");
+        assertTrue(DataOutput.progressLine(failed).contains(" - ETA "), DataOutput.progressLine(failed));
+    }
 }

@@ -70,7 +70,7 @@ class SendFileCommandTest extends CommandTestSupport {
         assertTrue(running.startsWith("t-0001-aaaaa -> b0b000000000 [#########-----------]"), running);
         assertTrue(running.contains("4.5 MiB/10.0 MiB 2.0 MiB/s ETA 0:03 RUNNING"), running);
         assertFalse(text.contains(" 46%") || text.contains(" 47%"), "not re-printed within a 10 % step: " + text);
-        assertTrue(text.contains("100% 10.0 MiB/10.0 MiB 0.0 MiB/s ETA 0:00 DONE: stored as report.bin"), text);
+        assertTrue(text.contains("100% 10.0 MiB/10.0 MiB - ETA 0:00 DONE: stored as report.bin"), text);
         assertEquals("done: 1 transfer verified", lines.get(lines.size() - 1));
         assertFalse(text.contains("\r") || text.contains("\u001b"), "no terminal control in line mode");
     }
