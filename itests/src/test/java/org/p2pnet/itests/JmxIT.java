@@ -6,13 +6,17 @@ import static org.junit.Assert.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -28,6 +32,7 @@ import org.p2pnet.api.data.DataTransfers;
 import org.p2pnet.api.discovery.LanDiscovery;
 import org.p2pnet.api.genesis.GenesisClient;
 import org.p2pnet.api.genesis.GenesisServer;
+import org.p2pnet.api.packet.MessagePacket;
 import org.p2pnet.api.packet.PacketTypes;
 import org.p2pnet.api.routine.NetworkRoutines;
 
@@ -121,6 +126,13 @@ public class JmxIT extends P2pnetTestSupport {
             long rowPackets = (Long) first.get("packetsIn");
             long rowBytes = (Long) first.get("bytesIn");
             long messagesBefore = messagesReceived(packets);
+            CompositeData messageWireBefore = typeRow(packets, PacketTypes.MESSAGE);
+            // the transport reports the node's own IDENTITY right after the core registered the channel
+            waitFor("the handshake IDENTITY counted both ways", Duration.ofSeconds(10), () -> {
+                CompositeData identityWire = typeRow(packets, PacketTypes.IDENTITY);
+                return wire(identityWire, "packetsIn") >= 1 && wire(identityWire, "bytesIn") > 0
+                    && wire(identityWire, "packetsOut") >= 1 && wire(identityWire, "bytesOut") > 0;
+            });
 
             int count = 20;
             for (int i = 0; i < count; i++) {
@@ -138,6 +150,33 @@ public class JmxIT extends P2pnetTestSupport {
             assertTrue("node bytes in", (Long) server.getAttribute(node, "BytesIn") > nodeBytesBefore + count * 10L);
             assertTrue("packets bytes in", (Long) server.getAttribute(packets, "BytesIn") > nodeBytesBefore + count * 10L);
             assertTrue("MESSAGE received per type", messagesReceived(packets) >= messagesBefore + count);
+            // wire counters per type: the 20 MESSAGE frames in, each with its 4-byte prefix and more
+            CompositeData messageWireIn = typeRow(packets, PacketTypes.MESSAGE);
+            assertTrue("MESSAGE packets in per type " + messageWireIn,
+                wire(messageWireIn, "packetsIn") >= wire(messageWireBefore, "packetsIn") + count);
+            assertTrue("MESSAGE bytes in per type " + messageWireIn,
+                wire(messageWireIn, "bytesIn") > wire(messageWireBefore, "bytesIn") + count * 10L);
+            assertEquals(messageWireIn.get("bytesIn"),
+                map(server.getAttribute(packets, "BytesInByType")).get(PacketTypes.MESSAGE));
+
+            // and the other way: MESSAGEs the node writes to the peer
+            int sent = 5;
+            for (int i = 0; i < sent; i++) {
+                network.send(peerId, MessagePacket.of("from the node " + i)).toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            }
+            int read = 0;
+            for (int frames = 0; read < sent && frames < 100; frames++) {
+                if (PacketTypes.MESSAGE.equals(peer.read().type())) {
+                    read++;
+                }
+            }
+            assertEquals("MESSAGEs the wire peer read", sent, read);
+            CompositeData messageWireOut = typeRow(packets, PacketTypes.MESSAGE);
+            assertTrue("MESSAGE packets out per type " + messageWireOut,
+                wire(messageWireOut, "packetsOut") >= wire(messageWireBefore, "packetsOut") + sent);
+            assertTrue("MESSAGE bytes out per type " + messageWireOut,
+                wire(messageWireOut, "bytesOut") > wire(messageWireBefore, "bytesOut") + sent * 10L);
             long bytesWhileOpen = (Long) server.getAttribute(node, "BytesIn");
 
             peer.close();
@@ -145,6 +184,31 @@ public class JmxIT extends P2pnetTestSupport {
             assertTrue("bytes of the closed channel kept in the total",
                 (Long) server.getAttribute(node, "BytesIn") >= bytesWhileOpen);
         }
+    }
+
+    /** The row of a packet type in Types of org.p2pnet:type=Packets, or null while there is none. */
+    private CompositeData typeRow(ObjectName packets, String type) throws Exception {
+        for (CompositeData row : (CompositeData[]) server.getAttribute(packets, "Types")) {
+            if (type.equals(row.get("type"))) {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    /** A wire counter of a Types row; 0 for a row that is not there yet. */
+    private static long wire(CompositeData row, String item) {
+        return row == null ? 0 : (Long) row.get(item);
+    }
+
+    /** A TabularData of String keys and Long values (an MXBean map) as a map. */
+    private static Map<String, Long> map(Object tabular) {
+        Map<String, Long> map = new HashMap<>();
+        for (Object row : ((TabularData) tabular).values()) {
+            CompositeData entry = (CompositeData) row;
+            map.put((String) entry.get("key"), (Long) entry.get("value"));
+        }
+        return map;
     }
 
     /** The received count of the MESSAGE row of org.p2pnet:type=Packets (0 while there is none). */

@@ -138,6 +138,21 @@ public interface PeerNetwork {
     List<HandlerInfo> handlers();
 
     /**
+     * Wire counters per packet type, node-wide since the core started, sorted by type: packets
+     * and frame bytes (length prefix included, before TLS) received and sent. Received packets are
+     * counted when the transport hands them over, before any trust check (the handshake IDENTITY
+     * included); sent ones when the transport reports the write done. Packet types are chosen by
+     * peers, so the core tracks a bounded number of distinct types and counts the packets of any
+     * further type under {@link PacketTypeStats#OTHER} (see the core's README).
+     *
+     * @return one entry per type counted so far; empty from an implementation that does not count
+     * @since 1.3
+     */
+    default List<PacketTypeStats> packetStats() {
+        return List.of();
+    }
+
+    /**
      * A discovery source found a peer. The core decides whether to dial it — not itself, not one
      * it already has a channel with or is dialling, within the outbound limit, not one backing
      * off — and dials its addresses in order when it does.

@@ -54,4 +54,24 @@ class ValueTypesTest {
         assertEquals(DisconnectReason.UNKNOWN, DisconnectReason.fromWire("FROM_THE_FUTURE"));
         assertEquals(DisconnectReason.UNKNOWN, DisconnectReason.fromWire(null));
     }
+
+    @Test
+    void packetTypeStatsRefuseANegativeCountOrNoType() {
+        assertEquals("counts of MESSAGE must not be negative, got in 1 / -2 bytes, out 0 / 0 bytes",
+            assertThrows(IllegalArgumentException.class, () -> new PacketTypeStats("MESSAGE", 1, 0, -2, 0)).getMessage());
+        assertThrows(NullPointerException.class, () -> new PacketTypeStats(null, 0, 0, 0, 0));
+        assertEquals("(other)", PacketTypeStats.OTHER);
+    }
+
+    @Test
+    void aPeerNetworkThatDoesNotCountHasNoPacketStats() {
+        PeerNetwork quiet = (PeerNetwork) java.lang.reflect.Proxy.newProxyInstance(PeerNetwork.class.getClassLoader(),
+            new Class<?>[] {PeerNetwork.class}, (proxy, method, args) -> {
+                if (method.isDefault()) {
+                    return java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args);
+                }
+                throw new UnsupportedOperationException(method.getName());
+            });
+        assertEquals(java.util.List.of(), quiet.packetStats());
+    }
 }

@@ -51,6 +51,18 @@ public interface ChannelHost {
     ChannelSink identified(TransportChannel channel, IdentityPacket identity) throws ChannelException;
 
     /**
+     * As {@link #identified(TransportChannel, IdentityPacket)}, with the size of the frame the
+     * IDENTITY came in (length prefix included, before TLS), for the core's per-type wire counters
+     * (see {@link ChannelSink}). A transport that reports sizes calls this one instead.
+     *
+     * @since 1.2
+     */
+    default ChannelSink identified(TransportChannel channel, IdentityPacket identity, int frameBytes)
+            throws ChannelException {
+        return identified(channel, identity);
+    }
+
+    /**
      * The transport rejected input before a channel was identified, or ended a channel for bad
      * input (a malformed frame, a handshake timeout, a protocol violation). Counted by reason.
      */

@@ -385,6 +385,13 @@ final class CoreChannel implements PeerChannel, ChannelSink {
 
     @Override
     public void received(Packet packet) {
+        received(packet, 0);
+    }
+
+    /** Counted on the wire first (the node's per-type counters), then handled as before. */
+    @Override
+    public void received(Packet packet, int frameBytes) {
+        network.packetCounters().received(packet.type(), frameBytes);
         if (closed.get() && !deliverAfterClose) {
             return;
         }
@@ -393,6 +400,12 @@ final class CoreChannel implements PeerChannel, ChannelSink {
         lastActivityMillis = now;
         lastReceivedMillis = now;
         network.received(this, packet);
+    }
+
+    /** The transport wrote a packet: counted in the node's per-type counters only. */
+    @Override
+    public void sent(Packet packet, int frameBytes) {
+        network.packetCounters().sent(packet.type(), frameBytes);
     }
 
     @Override

@@ -69,6 +69,7 @@ import org.p2pnet.api.InboundRequest;
 import org.p2pnet.api.NodeIdentity;
 import org.p2pnet.api.NodeSigner;
 import org.p2pnet.api.NodeStatus;
+import org.p2pnet.api.PacketTypeStats;
 import org.p2pnet.api.PeerAddress;
 import org.p2pnet.api.PeerChannel;
 import org.p2pnet.api.PeerEvent;
@@ -348,6 +349,8 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     private final Map<PeerAddress, CompletableFuture<PeerChannel>> dials = new HashMap<>();
     private final LongAdder packetsIn = new LongAdder();
     private final LongAdder packetsOut = new LongAdder();
+    /** Wire counters per packet type, from what the transport reports ({@link #packetStats()}). */
+    private final PacketCounters packetCounters;
     private final LongAdder rejectedConfigurations = new LongAdder();
     /** InboundListener whiteboard, asked in ranking order. */
     private final Ranked<InboundListener> inboundListeners = new Ranked<>();
@@ -407,6 +410,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         this.agent = agent;
         this.dispatcher = new Dispatcher(settings.pendingBufferCapacity(), settings.pendingBufferMaxWait(),
                 settings.pendingBufferMaxBytes());
+        this.packetCounters = new PacketCounters(dispatcher::buffers);
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, TRUST_THREAD);
             t.setDaemon(true);
@@ -1081,6 +1085,10 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         packetsOut.increment();
     }
 
+    PacketCounters packetCounters() {
+        return packetCounters;
+    }
+
     void channelClosed(CoreChannel channel, DisconnectRecord how) {
         InboundQueue.Entry waiting = queue.remove(channel);
         if (waiting != null) {
@@ -1498,6 +1506,15 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         if (core != null) {
             core.closeByRemote(how);
         }
+    }
+
+    /**
+     * The wire counters per type; see {@link PacketCounters} for the cap of {@value PacketCounters#MAX_TYPES}
+     * distinct types the node does not know, past which packets are counted under {@code (other)}.
+     */
+    @Override
+    public List<PacketTypeStats> packetStats() {
+        return packetCounters.snapshot();
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.p2pnet.api.ChannelException;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.packet.IdentityPacket;
+import org.p2pnet.api.packet.PacketTypes;
 import org.p2pnet.api.spi.ChannelHost;
 import org.p2pnet.api.spi.ChannelSink;
 import org.p2pnet.api.spi.ChannelTransport;
@@ -112,6 +113,14 @@ final class TransportBinding implements ChannelHost {
 
     @Override
     public ChannelSink identified(TransportChannel channel, IdentityPacket identity) throws ChannelException {
+        return identified(channel, identity, 0);
+    }
+
+    /** The peer's IDENTITY is counted on the wire (per type) whether or not the core accepts it. */
+    @Override
+    public ChannelSink identified(TransportChannel channel, IdentityPacket identity, int frameBytes)
+            throws ChannelException {
+        network.packetCounters().received(PacketTypes.IDENTITY, frameBytes);
         return network.identified(this, channel, identity);
     }
 

@@ -38,6 +38,8 @@ final class FakeChannel implements TransportChannel {
     private volatile DisconnectRecord pendingRemoteClose;
     /** A transport that stopped and never answers: close() returns a stage that never completes. */
     volatile boolean closeNeverCompletes;
+    /** When 0 or more, a written packet is reported to the sink with this frame size (a transport that reports sizes). */
+    volatile int sentFrameBytes = -1;
 
     FakeChannel(InetSocketAddress remote, ChannelDirection direction) {
         this.remote = remote;
@@ -52,6 +54,11 @@ final class FakeChannel implements TransportChannel {
     /** Delivers a packet as if it arrived from the network. */
     void receive(Packet packet) {
         sink.received(packet);
+    }
+
+    /** Delivers a packet with the size of the frame it came in, as a transport that reports sizes does. */
+    void receive(Packet packet, int frameBytes) {
+        sink.received(packet, frameBytes);
     }
 
     void identifiedWith(ChannelSink s) {
@@ -105,6 +112,10 @@ final class FakeChannel implements TransportChannel {
             return CompletableFuture.failedFuture(new ChannelException(DisconnectReason.CONNECTION_LOST, "closed"));
         }
         sent.add(packet);
+        int size = sentFrameBytes;
+        if (size >= 0) {
+            sink.sent(packet, size);
+        }
         return CompletableFuture.completedFuture(null);
     }
 

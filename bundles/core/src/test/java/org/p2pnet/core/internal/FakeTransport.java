@@ -121,9 +121,17 @@ final class FakeTransport implements ChannelTransport {
 
     /** Hands the peer's IDENTITY to the host; on refusal the channel is closed and the exception rethrown. */
     FakeChannel identify(FakeChannel c, IdentityPacket identity) {
+        return identify(c, identity, -1);
+    }
+
+    /**
+     * As {@link #identify(FakeChannel, IdentityPacket)}; with {@code frameBytes} 0 or more, as a
+     * transport that reports sizes: the IDENTITY's frame size goes with it.
+     */
+    FakeChannel identify(FakeChannel c, IdentityPacket identity, int frameBytes) {
         ChannelSink sink;
         try {
-            sink = host.identified(c, identity);
+            sink = frameBytes < 0 ? host.identified(c, identity) : host.identified(c, identity, frameBytes);
         } catch (ChannelException e) {
             c.refused(e);
             throw e;

@@ -3,27 +3,42 @@ package org.p2pnet.jmx.internal;
 import javax.management.ConstructorParameters;
 
 import org.p2pnet.api.HandlerInfo;
+import org.p2pnet.api.PacketTypeStats;
 
-/** One packet type's inbound counters, a row of {@link PacketsMXBean#getTypes()}. */
+/**
+ * One packet type's counters, a row of {@link PacketsMXBean#getTypes()}: the wire counters of
+ * {@code PeerNetwork.packetStats()} (packets and frame bytes in and out) and the dispatch
+ * counters of {@code PeerNetwork.handlers()} (what became of the received packets that passed the
+ * trust check).
+ */
 public final class PacketTypeRow {
     private final String type;
     private final String handlerBundle;
     private final long handlerBundleId;
     private final int candidates;
+    private final long packetsIn;
+    private final long packetsOut;
+    private final long bytesIn;
+    private final long bytesOut;
     private final long received;
     private final long delivered;
     private final long buffered;
     private final long dropped;
     private final long failed;
 
-    @ConstructorParameters({"type", "handlerBundle", "handlerBundleId", "candidates", "received", "delivered",
-            "buffered", "dropped", "failed"})
-    public PacketTypeRow(String type, String handlerBundle, long handlerBundleId, int candidates, long received,
-            long delivered, long buffered, long dropped, long failed) {
+    @ConstructorParameters({"type", "handlerBundle", "handlerBundleId", "candidates", "packetsIn", "packetsOut",
+            "bytesIn", "bytesOut", "received", "delivered", "buffered", "dropped", "failed"})
+    public PacketTypeRow(String type, String handlerBundle, long handlerBundleId, int candidates, long packetsIn,
+            long packetsOut, long bytesIn, long bytesOut, long received, long delivered, long buffered, long dropped,
+            long failed) {
         this.type = type;
         this.handlerBundle = handlerBundle;
         this.handlerBundleId = handlerBundleId;
         this.candidates = candidates;
+        this.packetsIn = packetsIn;
+        this.packetsOut = packetsOut;
+        this.bytesIn = bytesIn;
+        this.bytesOut = bytesOut;
         this.received = received;
         this.delivered = delivered;
         this.buffered = buffered;
@@ -31,13 +46,27 @@ public final class PacketTypeRow {
         this.failed = failed;
     }
 
-    static PacketTypeRow of(HandlerInfo h) {
-        return new PacketTypeRow(h.packetType(), Views.text(h.bundle()), h.bundleId(), h.candidates(),
-                h.delivered() + h.failed() + h.buffered() + h.dropped(), h.delivered(), h.buffered(), h.dropped(),
-                h.failed());
+    /**
+     * The row of one type from what the core has of it: its dispatch state and its wire counters,
+     * either of which may be missing (null): a type seen on the wire but never dispatched (dropped
+     * for its trust level, sent only, counted under {@code (other)}), or one with a handler and no
+     * traffic yet.
+     */
+    static PacketTypeRow of(String type, HandlerInfo h, PacketTypeStats wire) {
+        String bundle = h == null ? "" : Views.text(h.bundle());
+        long bundleId = h == null ? -1 : h.bundleId();
+        int candidates = h == null ? 0 : h.candidates();
+        long delivered = h == null ? 0 : h.delivered();
+        long buffered = h == null ? 0 : h.buffered();
+        long dropped = h == null ? 0 : h.dropped();
+        long failed = h == null ? 0 : h.failed();
+        return new PacketTypeRow(type, bundle, bundleId, candidates,
+                wire == null ? 0 : wire.packetsIn(), wire == null ? 0 : wire.packetsOut(),
+                wire == null ? 0 : wire.bytesIn(), wire == null ? 0 : wire.bytesOut(),
+                delivered + failed + buffered + dropped, delivered, buffered, dropped, failed);
     }
 
-    /** The packet type name (MESSAGE, DATA, ...). */
+    /** The packet type name (MESSAGE, DATA, ...), or {@code (other)} for the types past the core's cap. */
     public String getType() {
         return type;
     }
@@ -55,6 +84,26 @@ public final class PacketTypeRow {
     /** Handlers registered for the type (the highest ranked is active). */
     public int getCandidates() {
         return candidates;
+    }
+
+    /** Packets of this type received on the wire, before any trust check (the handshake IDENTITY included). */
+    public long getPacketsIn() {
+        return packetsIn;
+    }
+
+    /** Packets of this type written to the wire. */
+    public long getPacketsOut() {
+        return packetsOut;
+    }
+
+    /** Frame bytes of the packets received (length prefix included, before TLS). */
+    public long getBytesIn() {
+        return bytesIn;
+    }
+
+    /** Frame bytes of the packets written (length prefix included, before TLS). */
+    public long getBytesOut() {
+        return bytesOut;
     }
 
     /** Packets of this type received that passed the trust check and reached dispatch: delivered + failed + buffered + dropped. */

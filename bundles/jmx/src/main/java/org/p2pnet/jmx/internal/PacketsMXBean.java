@@ -4,14 +4,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code org.p2pnet:type=Packets}: packet and byte totals in and out, and per packet type what the
- * core's dispatch counts for received packets (what {@code p2p:handlers} shows). The API counts
- * sent packets and bytes per channel, not per type: those are totals here.
+ * {@code org.p2pnet:type=Packets}: packet and byte totals in and out, and per packet type the wire
+ * counters ({@code PeerNetwork.packetStats()}: packets and frame bytes in and out) and what the
+ * core's dispatch did with the received packets (what {@code p2p:handlers} shows).
  */
 @Description("p2pnet packets: totals in/out (packets since the core started, bytes since StartedAt of"
-        + " org.p2pnet:type=Node), and per packet type the received packets that reached dispatch: delivered,"
-        + " buffered, dropped, failed (what p2p:handlers shows). Sent packets and bytes are counted per channel"
-        + " by the core, not per type")
+        + " org.p2pnet:type=Node), and per packet type the wire counters since the core started (packets and frame"
+        + " bytes in and out, as p2p:packets shows) and the received packets that reached dispatch: delivered,"
+        + " buffered, dropped, failed (as p2p:handlers shows)")
 public interface PacketsMXBean {
 
     @Description("Packets received on all channels since the core started")
@@ -26,10 +26,24 @@ public interface PacketsMXBean {
     @Description("Bytes sent on all channels (frames with headers), as BytesOut of org.p2pnet:type=Node")
     long getBytesOut();
 
-    @Description("One row per packet type the core has seen or has a handler for, sorted by type: type,"
-            + " handlerBundle, handlerBundleId, candidates, received (= delivered + failed + buffered + dropped),"
-            + " delivered, buffered, dropped, failed")
+    @Description("One row per packet type the core has counted on the wire, seen or has a handler for, sorted by"
+            + " type: type, handlerBundle, handlerBundleId, candidates, packetsIn, packetsOut, bytesIn, bytesOut (wire"
+            + " counters: frames with their length prefix, before TLS; received packets counted before the trust"
+            + " check), received (= delivered + failed + buffered + dropped), delivered, buffered, dropped, failed."
+            + " Types past the core's cap on distinct types are counted in the row (other)")
     List<PacketTypeRow> getTypes();
+
+    @Description("Packets received on the wire since the core started, by type (the packetsIn column of Types)")
+    Map<String, Long> getPacketsInByType();
+
+    @Description("Packets written to the wire since the core started, by type (the packetsOut column of Types)")
+    Map<String, Long> getPacketsOutByType();
+
+    @Description("Frame bytes received since the core started (length prefix included, before TLS), by type")
+    Map<String, Long> getBytesInByType();
+
+    @Description("Frame bytes written since the core started (length prefix included, before TLS), by type")
+    Map<String, Long> getBytesOutByType();
 
     @Description("Received packets that reached dispatch, by type (the received column of Types)")
     Map<String, Long> getReceivedByType();

@@ -187,7 +187,7 @@ class JmxExporterTest {
     }
 
     @Test
-    void packetsPerTypeAreTheDispatchCounters() throws Exception {
+    void packetsPerTypeAreTheWireAndDispatchCounters() throws Exception {
         network.channels.add(channel('b', ChannelDirection.INBOUND, 10, 20, 1000, 2000));
         exporter.bindNetwork(network);
         exporter.activate();
@@ -199,22 +199,60 @@ class JmxExporterTest {
         assertEquals(2000L, attribute(packets, "BytesOut"));
         assertEquals(7L, attribute(packets, "DroppedUntrusted"));
         CompositeData[] types = (CompositeData[]) attribute(packets, "Types");
-        assertEquals(2, types.length);
-        assertEquals("DATA", types[0].get("type"), "sorted by type");
-        assertEquals("", types[0].get("handlerBundle"));
-        assertEquals(-1L, types[0].get("handlerBundleId"));
-        assertEquals(16L, types[0].get("received"), "10 delivered + 1 failed + 0 buffered + 5 dropped");
-        assertEquals(1L, types[0].get("failed"));
-        assertEquals("MESSAGE", types[1].get("type"));
-        assertEquals("org.p2pnet.handler.message", types[1].get("handlerBundle"));
-        assertEquals(61L, types[1].get("handlerBundleId"));
-        assertEquals(1, types[1].get("candidates"));
-        assertEquals(40L, types[1].get("delivered"));
-        assertEquals(2L, types[1].get("buffered"));
-        assertEquals(1L, types[1].get("dropped"));
-        assertEquals(43L, types[1].get("received"));
+        assertEquals(List.of("(other)", "DATA", "IDENTITY", "MESSAGE"),
+                java.util.Arrays.stream(types).map(t -> t.get("type")).toList(),
+                "the types of handlers() and packetStats() together, sorted");
+        CompositeData other = types[0];
+        assertEquals(3L, other.get("packetsIn"), "wire counters only");
+        assertEquals(150L, other.get("bytesIn"));
+        assertEquals("", other.get("handlerBundle"));
+        assertEquals(-1L, other.get("handlerBundleId"));
+        assertEquals(0L, other.get("received"));
+        CompositeData data = types[1];
+        assertEquals("", data.get("handlerBundle"));
+        assertEquals(-1L, data.get("handlerBundleId"));
+        assertEquals(16L, data.get("received"), "10 delivered + 1 failed + 0 buffered + 5 dropped");
+        assertEquals(1L, data.get("failed"));
+        assertEquals(0L, data.get("packetsIn"), "dispatch counters only");
+        assertEquals(0L, data.get("bytesOut"));
+        CompositeData identity = types[2];
+        assertEquals(2L, identity.get("packetsOut"));
+        assertEquals(590L, identity.get("bytesOut"));
+        CompositeData message = types[3];
+        assertEquals("org.p2pnet.handler.message", message.get("handlerBundle"));
+        assertEquals(61L, message.get("handlerBundleId"));
+        assertEquals(1, message.get("candidates"));
+        assertEquals(40L, message.get("delivered"));
+        assertEquals(2L, message.get("buffered"));
+        assertEquals(1L, message.get("dropped"));
+        assertEquals(43L, message.get("received"));
+        assertEquals(44L, message.get("packetsIn"));
+        assertEquals(30L, message.get("packetsOut"));
+        assertEquals(4400L, message.get("bytesIn"));
+        assertEquals(3300L, message.get("bytesOut"));
         assertEquals(Map.of("DATA", 16L, "MESSAGE", 43L), map((TabularData) attribute(packets, "ReceivedByType")));
         assertEquals(Map.of("DATA", 5L, "MESSAGE", 1L), map((TabularData) attribute(packets, "DroppedByType")));
+        assertEquals(Map.of("(other)", 3L, "IDENTITY", 2L, "MESSAGE", 44L),
+                map((TabularData) attribute(packets, "PacketsInByType")));
+        assertEquals(Map.of("(other)", 0L, "IDENTITY", 2L, "MESSAGE", 30L),
+                map((TabularData) attribute(packets, "PacketsOutByType")));
+        assertEquals(Map.of("(other)", 150L, "IDENTITY", 600L, "MESSAGE", 4400L),
+                map((TabularData) attribute(packets, "BytesInByType")));
+        assertEquals(Map.of("(other)", 0L, "IDENTITY", 590L, "MESSAGE", 3300L),
+                map((TabularData) attribute(packets, "BytesOutByType")));
+    }
+
+    @Test
+    void aCoreWithoutWireCountersShowsTheDispatchCountersAlone() throws Exception {
+        network.packetStats = List.of();
+        exporter.bindNetwork(network);
+        exporter.activate();
+
+        CompositeData[] types = (CompositeData[]) attribute(JmxExporter.PACKETS, "Types");
+        assertEquals(2, types.length);
+        assertEquals(0L, types[1].get("packetsIn"));
+        assertEquals(43L, types[1].get("received"));
+        assertEquals(Map.of(), map((TabularData) attribute(JmxExporter.PACKETS, "BytesInByType")));
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.HandlerInfo;
 import org.p2pnet.api.NodeIdentity;
 import org.p2pnet.api.NodeStatus;
+import org.p2pnet.api.PacketTypeStats;
 import org.p2pnet.api.PeerAddress;
 import org.p2pnet.api.PeerChannel;
 import org.p2pnet.api.PeerId;
@@ -31,6 +32,10 @@ class NodeNetwork extends RecordingPeerNetwork {
     volatile List<HandlerInfo> handlers = List.of(
             new HandlerInfo("MESSAGE", "org.p2pnet.handler.message", 61, 0, 1, 40, 2, 1, 0),
             new HandlerInfo("DATA", "", -1, 0, 0, 10, 0, 5, 1));
+    volatile List<PacketTypeStats> packetStats = List.of(
+            new PacketTypeStats("(other)", 3, 0, 150, 0),
+            new PacketTypeStats("IDENTITY", 2, 2, 600, 590),
+            new PacketTypeStats("MESSAGE", 44, 30, 4400, 3300));
     /** When set, every read of the core throws it. */
     volatile RuntimeException failure;
 
@@ -69,6 +74,12 @@ class NodeNetwork extends RecordingPeerNetwork {
     public Optional<PeerChannel> channel(PeerId id) {
         maybeFail();
         return channels.stream().filter(c -> c.peerId().equals(id)).findFirst();
+    }
+
+    @Override
+    public List<PacketTypeStats> packetStats() {
+        maybeFail();
+        return packetStats;
     }
 
     @Override

@@ -21,7 +21,8 @@ class CommandAnnotationsTest {
     static Stream<Class<? extends P2pCommand>> commands() {
         return Stream.of(StatusCommand.class, IdentityCommand.class, PeersCommand.class, ChannelsCommand.class,
                 ConnectCommand.class, DisconnectCommand.class, SendCommand.class, MessagesCommand.class,
-                HandlersCommand.class, BlockCommand.class, UnblockCommand.class, BlocklistShowCommand.class,
+                HandlersCommand.class, PacketsCommand.class, BlockCommand.class, UnblockCommand.class,
+                BlocklistShowCommand.class,
                 TrustCommand.class, UntrustCommand.class, InboundCommand.class, InboundAcceptCommand.class,
                 InboundRejectCommand.class, PolicyCommand.class, AliasCommand.class, TaskIssueCommand.class,
                 TasksCommand.class, RoutinesCommand.class, RoutineStartCommand.class, RoutineStopCommand.class,

@@ -17,6 +17,7 @@ import org.p2pnet.api.AddressBookEntry;
 import org.p2pnet.api.DiscernResult;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.HandlerInfo;
+import org.p2pnet.api.PacketTypeStats;
 import org.p2pnet.api.InboundRequest;
 import org.p2pnet.api.NodeIdentity;
 import org.p2pnet.api.NodeStatus;
@@ -57,6 +58,8 @@ public final class FakePeerNetwork implements PeerNetwork {
     public final List<PeerInfo> knownPeers = new ArrayList<>();
     public final List<PeerChannel> channels = new ArrayList<>();
     final List<HandlerInfo> handlers = new ArrayList<>();
+    /** What {@link #packetStats()} returns, in this order. */
+    final List<PacketTypeStats> packetStats = new ArrayList<>();
 
     CompletionStage<PeerChannel> connectOutcome = new CompletableFuture<>();
     CompletionStage<Void> sendOutcome = CompletableFuture.completedFuture(null);
@@ -163,6 +166,11 @@ public final class FakePeerNetwork implements PeerNetwork {
     @Override
     public List<HandlerInfo> handlers() {
         return List.copyOf(handlers);
+    }
+
+    @Override
+    public List<PacketTypeStats> packetStats() {
+        return List.copyOf(packetStats);
     }
 
     /** As the core documents it: no open channel, or ENHANCED while failing closed, is refused. */

@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * After the handshake: hands every packet to the host's sink, in order, on the event loop. A
- * DISCONNECT is delivered too, then the channel closes without answering; a second IDENTITY is
- * a protocol violation.
+ * After the handshake: hands every packet to the host's sink with the size of its frame, in order,
+ * on the event loop. A DISCONNECT is delivered too, then the channel closes without answering; a
+ * second IDENTITY is a protocol violation.
  */
 final class DispatchHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(DispatchHandler.class);
@@ -38,16 +38,18 @@ final class DispatchHandler extends ChannelInboundHandlerAdapter {
                     "second IDENTITY after the handshake"));
             return;
         }
+        // decoded just now, in this same pass on the event loop
+        int frameBytes = channel.lastFrameBytes();
         if (packet instanceof DisconnectPacket disconnect) {
-            channel.remoteDisconnected(disconnect, () -> deliver(disconnect));
+            channel.remoteDisconnected(disconnect, () -> deliver(disconnect, frameBytes));
         } else {
-            deliver(packet);
+            deliver(packet, frameBytes);
         }
     }
 
-    private void deliver(Packet packet) {
+    private void deliver(Packet packet, int frameBytes) {
         try {
-            sink.received(packet);
+            sink.received(packet, frameBytes);
         } catch (RuntimeException e) {
             // the core's fault, not the peer's: the channel stays open
             LOG.warn("The sink of {} failed on a {} packet", channel, packet.type(), e);

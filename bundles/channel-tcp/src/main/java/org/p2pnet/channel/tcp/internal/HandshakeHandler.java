@@ -126,7 +126,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         ChannelSink sink;
         try {
-            sink = channel.host().identified(channel, identity);
+            sink = channel.host().identified(channel, identity, channel.lastFrameBytes());
         } catch (ChannelException e) {
             LOG.debug("Host refused {} as {}: {} ({})", channel, identity.peerId().shortForm(), e.reason(), e.getMessage());
             channel.closeWith(e.reason(), e.getMessage());

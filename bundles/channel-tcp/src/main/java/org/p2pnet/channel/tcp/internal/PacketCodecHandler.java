@@ -9,7 +9,8 @@ import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.packet.Packet;
 
 /**
- * Frames to packets and back (see {@link PacketCodec}), counting packets and frame bytes.
+ * Frames to packets and back (see {@link PacketCodec}), counting packets and frame bytes; the
+ * frame size of each decoded packet is kept for the dispatch handler to report to the sink.
  * A frame that does not decode raises a {@link RejectedInputException} for the errors handler;
  * a packet that cannot be encoded fails its write and leaves the channel open. Frames that
  * {@link TcpChannel#send} encoded itself ({@link ReservedFrame}) are only counted.
@@ -47,7 +48,8 @@ final class PacketCodecHandler extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof ReservedFrame reserved) {
             // encoded by TcpChannel.send(): only counted here
-            ctx.write(reserved, counting(reserved.content().readableBytes() + PacketCodec.LENGTH_FIELD_SIZE, promise));
+            ctx.write(reserved, counting(null, reserved.content().readableBytes() + PacketCodec.LENGTH_FIELD_SIZE,
+                    promise));
             return;
         }
         if (!(msg instanceof Packet packet)) {
@@ -65,14 +67,21 @@ final class PacketCodecHandler extends ChannelDuplexHandler {
                     "cannot encode " + packet.type() + ": " + e.getMessage(), e));
             return;
         }
-        ctx.write(frame, counting(frame.readableBytes() + PacketCodec.LENGTH_FIELD_SIZE, promise));
+        ctx.write(frame, counting(packet, frame.readableBytes() + PacketCodec.LENGTH_FIELD_SIZE, promise));
     }
 
-    private ChannelPromise counting(int frameBytes, ChannelPromise promise) {
+    /**
+     * Counts the frame once written. {@code packet} is one the channel wrote itself (IDENTITY,
+     * DISCONNECT), also reported to the sink here; null for a frame from send(), which reports it.
+     */
+    private ChannelPromise counting(Packet packet, int frameBytes, ChannelPromise promise) {
         ChannelPromise counted = promise.unvoid();
         counted.addListener(f -> {
             if (f.isSuccess()) {
                 channel.packetSent(frameBytes);
+                if (packet != null) {
+                    channel.transportPacketWritten(packet, frameBytes);
+                }
             }
         });
         return counted;

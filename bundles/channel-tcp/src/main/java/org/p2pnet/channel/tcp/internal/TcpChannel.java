@@ -78,6 +78,14 @@ final class TcpChannel implements TransportChannel {
     private final AtomicReference<Runnable> handshakeSlot = new AtomicReference<>();
 
     private volatile ChannelSink sink;
+    /**
+     * Size of the frame decoded last (event loop only): the packet being passed down the pipeline
+     * right now, since decoding and delivery run in one pass on the event loop.
+     */
+    private int lastFrameBytes;
+    /** Our IDENTITY, written before the channel was identified: reported to the sink once it is (event loop only). */
+    private Packet unreportedSent;
+    private int unreportedSentBytes;
     /** No more sends: a DISCONNECT is on its way, one arrived, or the connection is gone. */
     private volatile boolean closing;
 
@@ -162,6 +170,8 @@ final class TcpChannel implements TransportChannel {
         promise.addListener(f -> {
             releaseWrite(frameBytes);
             if (f.isSuccess()) {
+                // reported before the caller hears of it, so the counters already show it then
+                reportSent(sink, packet, (int) frameBytes);
                 result.complete(null);
             } else {
                 result.completeExceptionally(sendFailure(f.cause()));
@@ -327,6 +337,37 @@ final class TcpChannel implements TransportChannel {
     void packetReceived(int frameBytes) {
         packetsIn.incrementAndGet();
         bytesIn.addAndGet(frameBytes);
+        lastFrameBytes = frameBytes;
+    }
+
+    /** The frame size of the packet being delivered now (event loop; see {@link #lastFrameBytes}). */
+    int lastFrameBytes() {
+        return lastFrameBytes;
+    }
+
+    /**
+     * On the event loop: a packet the channel wrote itself (IDENTITY, DISCONNECT) was written.
+     * Reported to the sink, or, before identification, once the channel is identified.
+     */
+    void transportPacketWritten(Packet packet, int frameBytes) {
+        ChannelSink target = sink;
+        if (target == null) {
+            unreportedSent = packet;
+            unreportedSentBytes = frameBytes;
+        } else {
+            reportSent(target, packet, frameBytes);
+        }
+    }
+
+    private void reportSent(ChannelSink target, Packet packet, int frameBytes) {
+        if (target == null) {
+            return;
+        }
+        try {
+            target.sent(packet, frameBytes);
+        } catch (RuntimeException e) {
+            LOG.warn("The sink of {} failed to count a written {} packet", this, packet.type(), e);
+        }
     }
 
     void packetSent(int frameBytes) {
@@ -366,6 +407,10 @@ final class TcpChannel implements TransportChannel {
     /** The host accepted the IDENTITY: further packets go to the sink. */
     void identified(ChannelSink identifiedSink) {
         sink = identifiedSink;
+        if (unreportedSent != null) {
+            reportSent(identifiedSink, unreportedSent, unreportedSentBytes);
+            unreportedSent = null;
+        }
         releaseHandshakeSlot();
         handshake.complete(this);
         if (closedRecord != null) {

@@ -100,12 +100,19 @@ final class FakeHost implements ChannelHost {
 
     @Override
     public ChannelSink identified(TransportChannel channel, IdentityPacket peer) {
+        return identified(channel, peer, -1);
+    }
+
+    /** Records the IDENTITY's frame size in the sink ({@link RecordingSink#identityFrameBytes}). */
+    @Override
+    public ChannelSink identified(TransportChannel channel, IdentityPacket peer, int frameBytes) {
         ChannelException refusal = refuseIdentity;
         if (refusal != null) {
             throw refusal;
         }
         duringIdentified.accept(channel);
         RecordingSink sink = new RecordingSink(channel);
+        sink.identityFrameBytes = frameBytes;
         identified.add(new Identified(channel, peer, sink));
         return sink;
     }

@@ -18,6 +18,16 @@ final class RecordingSink implements ChannelSink {
     final CompletableFuture<DisconnectRecord> closed = new CompletableFuture<>();
     final AtomicInteger closedCalls = new AtomicInteger();
     private final TransportChannel channel;
+    /** A packet type and the frame size the transport reported with it. */
+    record Sized(String type, int frameBytes) {
+    }
+
+    /** Every packet received, with its reported frame size. */
+    final java.util.List<Sized> receivedSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Every packet reported written, with its frame size. */
+    final java.util.List<Sized> sentSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The frame size the host was given with the peer's IDENTITY, -1 when none. */
+    volatile int identityFrameBytes = -1;
     /** When set, received() runs it first (a core that reacts inside the callback). */
     volatile Consumer<TransportChannel> onReceived = c -> { };
 
@@ -29,6 +39,17 @@ final class RecordingSink implements ChannelSink {
     public void received(Packet packet) {
         onReceived.accept(channel);
         received.add(packet);
+    }
+
+    @Override
+    public void received(Packet packet, int frameBytes) {
+        receivedSizes.add(new Sized(packet.type(), frameBytes));
+        received(packet);
+    }
+
+    @Override
+    public void sent(Packet packet, int frameBytes) {
+        sentSizes.add(new Sized(packet.type(), frameBytes));
     }
 
     @Override

@@ -153,6 +153,65 @@ class TcpTransportTest {
     }
 
     @Test
+    void everyPacketIsReportedToTheSinkWithItsExactFrameSize() throws Exception {
+        TwoTransports two = twoTransports(host());
+        TransportChannel dialled = await(two.bDialsA());
+        FakeHost.Identified atA = two.hostA().awaitIdentified();
+        FakeHost.Identified atB = two.hostB().awaitIdentified();
+
+        MessagePacket fromB = new MessagePacket("1", "hello from b", 1);
+        await(dialled.send(fromB));
+        atA.sink().awaitPacket();
+        DataPacket fromA = new DataPacket("t", DataFormat.FILE, "f", 0, 3, "", true, new byte[] {7, 8, 9});
+        await(atA.channel().send(fromA));
+        atB.sink().awaitPacket();
+        await(dialled.close(DisconnectReason.REQUESTED, "bye"));
+        atA.sink().awaitClosed();
+        atB.sink().awaitClosed();
+        atA.sink().awaitPacket(); // the DISCONNECT
+
+        int messageFrame = frameSize(fromB);
+        List<RecordingSink.Sized> inAtA = atA.sink().receivedSizes;
+        assertEquals(List.of("MESSAGE", "DISCONNECT"), inAtA.stream().map(RecordingSink.Sized::type).toList());
+        assertEquals(messageFrame, inAtA.get(0).frameBytes());
+        assertEquals(frameSize(two.hostB().identity), atA.sink().identityFrameBytes);
+        assertEquals(atA.channel().stats().bytesIn(), atA.sink().identityFrameBytes
+                + inAtA.stream().mapToInt(RecordingSink.Sized::frameBytes).sum());
+
+        // B wrote its IDENTITY (reported once identified), the MESSAGE and the DISCONNECT
+        List<RecordingSink.Sized> outAtB = atB.sink().sentSizes;
+        assertEquals(List.of("IDENTITY", "MESSAGE", "DISCONNECT"),
+                outAtB.stream().map(RecordingSink.Sized::type).toList());
+        assertEquals(messageFrame, outAtB.get(1).frameBytes());
+        assertEquals(dialled.stats().bytesOut(), outAtB.stream().mapToInt(RecordingSink.Sized::frameBytes).sum());
+        assertEquals(frameSize(fromA), atB.sink().receivedSizes.get(0).frameBytes());
+        assertEquals(List.of(new RecordingSink.Sized("IDENTITY", frameSize(two.hostA().identity)),
+                new RecordingSink.Sized("DATA", frameSize(fromA))), atA.sink().sentSizes);
+    }
+
+    @Test
+    void aWriteThatFailsIsNotReportedSent() throws Exception {
+        TwoTransports two = twoTransports(host());
+        TransportChannel dialled = await(two.bDialsA());
+        FakeHost.Identified atB = two.hostB().awaitIdentified();
+        DataPacket tooLarge = new DataPacket("t", DataFormat.FILE, "f", 0, MAX_FRAME, "", true, new byte[MAX_FRAME]);
+
+        assertEquals(DisconnectReason.FRAME_TOO_LARGE, failure(dialled.send(tooLarge)).reason());
+
+        assertEquals(List.of("IDENTITY"), atB.sink().sentSizes.stream().map(RecordingSink.Sized::type).toList());
+    }
+
+    /** The frame of a packet on the wire: its encoding plus the 4-byte length prefix. */
+    private static int frameSize(Packet packet) throws ChannelException {
+        io.netty.buffer.ByteBuf frame = new PacketCodec(MAX_FRAME).encode(packet, io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+        try {
+            return frame.readableBytes() + PacketCodec.LENGTH_FIELD_SIZE;
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Test
     void closingATransportEndsItsChannelsWithShutdown() throws Exception {
         TwoTransports two = twoTransports(host());
         await(two.bDialsA());
