@@ -5,7 +5,6 @@ import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -18,7 +17,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.ServiceReference;
 import org.p2pnet.api.HandlerInfo;
 import org.p2pnet.api.PeerId;
 import org.p2pnet.api.PeerNetwork;
@@ -112,15 +110,6 @@ public class HandlerHotSwapIT extends P2pnetTestSupport {
     }
 
     private List<ReceivedMessage> messagesFrom(PeerId peer) {
-        ServiceReference<MessageLog> ref = bundleContext.getServiceReference(MessageLog.class);
-        if (ref == null) {
-            return List.of();
-        }
-        MessageLog log = bundleContext.getService(ref);
-        try {
-            return Optional.ofNullable(log).map(l -> l.recent(peer, 1000)).orElse(List.of());
-        } finally {
-            bundleContext.ungetService(ref);
-        }
+        return withService(MessageLog.class, log -> log.recent(peer, 1000), List.of());
     }
 }

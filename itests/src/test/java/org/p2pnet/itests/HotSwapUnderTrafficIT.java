@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -33,21 +32,16 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
-import org.p2pnet.api.ChannelDirection;
 import org.p2pnet.api.PeerId;
 import org.p2pnet.api.PeerNetwork;
 import org.p2pnet.api.TrustLevel;
 import org.p2pnet.api.message.MessageLog;
 import org.p2pnet.api.packet.PacketTypes;
-import org.p2pnet.api.trust.Admission;
-import org.p2pnet.api.trust.InboundMode;
 import org.p2pnet.api.trust.IncomingPeerPolicy;
 import org.p2pnet.api.trust.TrustDecisions;
-import org.p2pnet.api.trust.Verdict;
 
 /**
  * The promise of the design, under traffic: a peer streams MESSAGE packets at 1,500 a second
@@ -98,7 +92,10 @@ public class HotSwapUnderTrafficIT extends P2pnetTestSupport {
             stream.start();
             waitFor("the peer's channel", Duration.ofSeconds(10), () -> network.channel(peer).isPresent());
             waitFor("traffic flowing", Duration.ofSeconds(10), () -> received.size() > RATE / 2);
-            withTrustDecisions(d -> d.trust(peer, "hot-swap itest"));
+            withService(TrustDecisions.class, d -> {
+                d.trust(peer, "hot-swap itest");
+                return true;
+            }, false);
             waitFor("the trust decision recorded", Duration.ofSeconds(10),
                 () -> trustDecision(peer).equals(Optional.of(TrustLevel.ENHANCED)));
             assertTrue("known before the swaps", network.knownPeer(peer).isPresent());
@@ -119,7 +116,7 @@ public class HotSwapUnderTrafficIT extends P2pnetTestSupport {
             t0 = System.nanoTime();
             trust.stop();
             ServiceRegistration<IncomingPeerPolicy> custom = bundleContext.registerService(
-                IncomingPeerPolicy.class, new OpenPolicy(), ranking(1000));
+                IncomingPeerPolicy.class, new FixedLevelPolicy(TrustLevel.DEFAULT), ranking(1000));
             waitFor("the custom policy in force", Duration.ofSeconds(30),
                 () -> !network.trustSummary().failClosed());
             report.add(String.format("trust replaced by a custom policy in %d ms", ms(t0)));
@@ -223,42 +220,7 @@ public class HotSwapUnderTrafficIT extends P2pnetTestSupport {
     }
 
     private Optional<TrustLevel> trustDecision(PeerId peer) {
-        AtomicReference<Optional<TrustLevel>> result = new AtomicReference<>(Optional.empty());
-        withTrustDecisions(d -> result.set(d.decision(peer)));
-        return result.get();
-    }
-
-    private void withTrustDecisions(java.util.function.Consumer<TrustDecisions> action) {
-        ServiceReference<TrustDecisions> ref = bundleContext.getServiceReference(TrustDecisions.class);
-        if (ref == null) {
-            return;
-        }
-        TrustDecisions decisions = bundleContext.getService(ref);
-        try {
-            if (decisions != null) {
-                action.accept(decisions);
-            }
-        } finally {
-            bundleContext.ungetService(ref);
-        }
-    }
-
-    /** The custom trust policy while the trust bundle is away: everybody in, at DEFAULT, no protocol. */
-    static final class OpenPolicy implements IncomingPeerPolicy {
-        @Override
-        public Verdict checkAddress(InetAddress remote) {
-            return Verdict.ALLOW;
-        }
-
-        @Override
-        public Verdict checkPeer(PeerId peer, InetAddress remote, ChannelDirection direction) {
-            return Verdict.ALLOW;
-        }
-
-        @Override
-        public Admission admission(PeerId peer, InetAddress remote, ChannelDirection direction) {
-            return new Admission(TrustLevel.DEFAULT, false, InboundMode.EVENT);
-        }
+        return withService(TrustDecisions.class, d -> d.decision(peer), Optional.empty());
     }
 
     /**

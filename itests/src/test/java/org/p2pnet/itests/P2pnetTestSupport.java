@@ -43,19 +43,8 @@ public abstract class P2pnetTestSupport {
      */
     @org.junit.Before
     public void trustPolicyInForce() throws Exception {
-        waitFor("the trust policy in force", Duration.ofSeconds(60), () -> {
-            org.osgi.framework.ServiceReference<org.p2pnet.api.PeerNetwork> ref =
-                    bundleContext.getServiceReference(org.p2pnet.api.PeerNetwork.class);
-            if (ref == null) {
-                return false;
-            }
-            org.p2pnet.api.PeerNetwork network = bundleContext.getService(ref);
-            try {
-                return network != null && !network.trustSummary().failClosed();
-            } finally {
-                bundleContext.ungetService(ref);
-            }
-        });
+        waitFor("the trust policy in force", Duration.ofSeconds(60), () -> withService(
+                org.p2pnet.api.PeerNetwork.class, network -> !network.trustSummary().failClosed(), false));
     }
 
     @Configuration
@@ -115,14 +104,19 @@ public abstract class P2pnetTestSupport {
 
     /** True when the node's message log holds a MESSAGE with this id from that peer. */
     protected boolean messageReceived(org.p2pnet.api.PeerId from, String id) {
-        org.osgi.framework.ServiceReference<org.p2pnet.api.message.MessageLog> ref =
-                bundleContext.getServiceReference(org.p2pnet.api.message.MessageLog.class);
+        return withService(org.p2pnet.api.message.MessageLog.class,
+                log -> log.recent(from, 1000).stream().anyMatch(m -> m.id().equals(id)), false);
+    }
+
+    /** Applies {@code use} to the service of this type now registered; {@code absent} when there is none. */
+    protected <S, R> R withService(Class<S> type, java.util.function.Function<S, R> use, R absent) {
+        org.osgi.framework.ServiceReference<S> ref = bundleContext.getServiceReference(type);
         if (ref == null) {
-            return false;
+            return absent;
         }
         try {
-            org.p2pnet.api.message.MessageLog log = bundleContext.getService(ref);
-            return log != null && log.recent(from, 1000).stream().anyMatch(m -> m.id().equals(id));
+            S service = bundleContext.getService(ref);
+            return service == null ? absent : use.apply(service);
         } finally {
             bundleContext.ungetService(ref);
         }

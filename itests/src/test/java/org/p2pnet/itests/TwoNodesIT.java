@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
@@ -17,7 +16,6 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.ServiceReference;
 import org.p2pnet.api.ChannelDirection;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.DisconnectRecord;
@@ -92,16 +90,8 @@ public class TwoNodesIT extends P2pnetTestSupport {
     }
 
     private boolean localMessages(PeerId from) {
-        ServiceReference<MessageLog> ref = bundleContext.getServiceReference(MessageLog.class);
-        if (ref == null) {
-            return false;
-        }
-        try {
-            return Optional.ofNullable(bundleContext.getService(ref)).map(l -> l.recent(from, 100)).orElseThrow()
-                .stream().anyMatch(m -> m.text().equals("hello pax exam, from remote"));
-        } finally {
-            bundleContext.ungetService(ref);
-        }
+        return withService(MessageLog.class, log -> log.recent(from, 100).stream()
+            .anyMatch(m -> m.text().equals("hello pax exam, from remote")), false);
     }
 
     private static JsonNode json(String output) throws Exception {
