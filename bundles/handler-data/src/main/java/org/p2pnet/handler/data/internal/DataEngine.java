@@ -963,7 +963,10 @@ final class DataEngine implements DataTransfers, PeerListener {
         }
     }
 
-    /** Sends the next chunk if the previous one is written and the window allows. */
+    /**
+     * Sends chunks while the window has room, fewer than {@link #MAX_PIPELINED_SENDS} are being
+     * written and the channel is writable; when it is not, waits on {@code whenWritable()} (once).
+     */
     private synchronized void pump(Transfer t) {
         if (closed || t.state != State.RUNNING || t.awaitingAccept || t.sending >= MAX_PIPELINED_SENDS
                 || t.allSent) {
