@@ -43,8 +43,7 @@ class WriteLimitTest {
 
     @Test
     void writesPastTheLimitFailInsteadOfQueueing() throws Exception {
-        FakeHost host = new FakeHost(new TransportSettings("127.0.0.1", 0, 1024 * 1024, Duration.ofSeconds(5),
-                Duration.ZERO, 32 * 1024, 64 * 1024, LIMIT));
+        FakeHost host = limitedHost();
         InetSocketAddress bound = transport.open(host);
         try (RawPeer slow = new RawPeer(bound, new PacketCodec(1024 * 1024), 4096)) {
             slow.read();
@@ -97,8 +96,7 @@ class WriteLimitTest {
      */
     @Test
     void sendsFromAnotherThreadWhileTheEventLoopIsBusyStopAtTheLimit() throws Exception {
-        FakeHost host = new FakeHost(new TransportSettings("127.0.0.1", 0, 1024 * 1024, Duration.ofSeconds(5),
-                Duration.ZERO, 32 * 1024, 64 * 1024, LIMIT));
+        FakeHost host = limitedHost();
         InetSocketAddress bound = transport.open(host);
         try (RawPeer slow = new RawPeer(bound, new PacketCodec(1024 * 1024), 4096)) {
             slow.read();
@@ -159,8 +157,7 @@ class WriteLimitTest {
      */
     @Test
     void whenWritableCompletesOnceTheQueueDrainsAndFailsOnClose() throws Exception {
-        FakeHost host = new FakeHost(new TransportSettings("127.0.0.1", 0, 1024 * 1024, Duration.ofSeconds(5),
-                Duration.ZERO, 32 * 1024, 64 * 1024, LIMIT));
+        FakeHost host = limitedHost();
         InetSocketAddress bound = transport.open(host);
         try (RawPeer slow = new RawPeer(bound, new PacketCodec(1024 * 1024), 4096)) {
             slow.read();
@@ -254,5 +251,11 @@ class WriteLimitTest {
             }
         }
         throw new AssertionError("the channel never caught up");
+    }
+
+    /** A host whose channels have watermarks of 32/64 KiB and the write limit {@link #LIMIT}. */
+    private static FakeHost limitedHost() {
+        return new FakeHost(new TransportSettings("127.0.0.1", 0, 1024 * 1024, Duration.ofSeconds(5),
+                Duration.ZERO, 32 * 1024, 64 * 1024, LIMIT));
     }
 }

@@ -1,21 +1,15 @@
 package org.p2pnet.handler.task.internal;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -24,6 +18,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.p2pnet.common.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -208,36 +203,8 @@ final class NonceStore {
     private void write(Map<String, Long> next) throws IOException {
         List<NonceJson> json = new ArrayList<>(next.size());
         next.forEach((nonce, expiresAt) -> json.add(new NonceJson(nonce, expiresAt)));
-        byte[] bytes = MAPPER.writeValueAsBytes(new FileJson(FORMAT_VERSION, Collections.unmodifiableList(json)));
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(FILE_NAME + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    ch.write(buffer);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            syncDirectory(dir);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** Makes the rename durable across a power cut where the platform allows it. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("Cannot sync directory {}: {}", dir, e.toString());
-        }
+        AtomicFiles.write(file, MAPPER.writeValueAsBytes(new FileJson(FORMAT_VERSION,
+                Collections.unmodifiableList(json))));
     }
 
     /** The file exists but is not a valid nonce file. */
