@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -74,6 +75,9 @@ final class TcpChannel implements TransportChannel {
      * handler for the frames the channel writes itself (IDENTITY, DISCONNECT).
      */
     private final AtomicLong pendingWriteBytes = new AtomicLong();
+    /** Flush tasks queued on the event loop and not yet run ({@link #writeCoalesced}). */
+    private final AtomicInteger pendingFlushes = new AtomicInteger();
+    private final Runnable flushTask = this::flushIfLast;
     /** Gives back this channel's place among the connections in handshake; taken once, at identification or close. */
     private final AtomicReference<Runnable> handshakeSlot = new AtomicReference<>();
 
@@ -177,8 +181,40 @@ final class TcpChannel implements TransportChannel {
                 result.completeExceptionally(sendFailure(f.cause()));
             }
         });
-        channel.writeAndFlush(new ReservedFrame(frame), promise);
+        writeCoalesced(new ReservedFrame(frame), promise);
         return result;
+    }
+
+    /**
+     * Writes without flushing and makes sure a flush follows: of the sends queued on the event loop
+     * together, only the last one's flush does a socket write, so a burst of small packets leaves
+     * in a few large writes instead of one system call each. Each send from another thread queues
+     * its write (Netty's task, which counts the bytes for writability at once) and then a flush
+     * task, in that order on the event loop's queue; {@link #pendingFlushes} counts the flush tasks
+     * not yet run, and the one that brings it to zero flushes everything written before it. A
+     * send on the event loop itself (a handler answering there) is written and flushed at once.
+     */
+    private void writeCoalesced(Object message, ChannelPromise promise) {
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            channel.writeAndFlush(message, promise);
+            return;
+        }
+        channel.write(message, promise);
+        pendingFlushes.incrementAndGet();
+        try {
+            loop.execute(flushTask);
+        } catch (RejectedExecutionException loopGone) {
+            // the event loop is shutting down: it fails the write's promise and closes the channel itself
+            pendingFlushes.decrementAndGet();
+        }
+    }
+
+    /** The flush task of {@link #writeCoalesced}: only the last queued one flushes. */
+    private void flushIfLast() {
+        if (pendingFlushes.decrementAndGet() == 0) {
+            channel.flush();
+        }
     }
 
     /**
