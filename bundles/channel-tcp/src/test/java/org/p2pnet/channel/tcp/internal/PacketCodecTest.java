@@ -41,6 +41,27 @@ class PacketCodecTest {
     }
 
     @Test
+    void utf8IsCheckedStrictly() {
+        assertTrue(PacketCodec.isUtf8(new byte[0]));
+        assertTrue(PacketCodec.isUtf8("{\"text\":\"plain ascii\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertTrue(PacketCodec.isUtf8("{\"text\":\"\u00fc \u20ac \ud83d\ude00\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertFalse(PacketCodec.isUtf8(bytes(0x7b, 0xc0, 0x80, 0x7d)), "overlong NUL");
+        assertFalse(PacketCodec.isUtf8(bytes(0xed, 0xa0, 0x80)), "an encoded surrogate");
+        assertFalse(PacketCodec.isUtf8(bytes(0xf4, 0x90, 0x80, 0x80)), "past U+10FFFF");
+        assertFalse(PacketCodec.isUtf8(bytes(0x41, 0xe2, 0x82)), "truncated at the end");
+        assertFalse(PacketCodec.isUtf8(bytes(0x80)), "a lone continuation byte");
+        assertFalse(PacketCodec.isUtf8(bytes(0xff)), "never in UTF-8");
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] b = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            b[i] = (byte) values[i];
+        }
+        return b;
+    }
+
+    @Test
     void everyPacketTypeCrossesThePipelineBetweenTwoChannels() throws Exception {
         try (EmbeddedPeer sender = new EmbeddedPeer(new FakeHost(FakeHost.settings(1024 * 1024)));
              EmbeddedPeer receiver = new EmbeddedPeer(new FakeHost(FakeHost.settings(1024 * 1024)))) {
