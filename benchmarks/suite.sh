@@ -7,13 +7,15 @@
 #
 #   --quick        tiny sizes, one run each: checks that the suite works (a minute or two); writes
 #                  benchmarks/target/REPORT-quick.md unless --out is given, never the real report
-#   --only LIST    comma-separated benchmarks to run: jmh, messages, idle-channels, file-transfer,
-#                  genesis-http, lan-discovery (default: all)
+#   --only LIST    comma-separated benchmarks to run: jmh, messages, messages-before, idle-channels,
+#                  file-transfer, genesis-http, lan-discovery (default: all)
 #   --skip LIST    benchmarks not to run
 #   --out FILE     the report (default benchmarks/REPORT.md; charts go to charts/ beside it)
 #   --results DIR  where each benchmark writes <name>.json and <name>.log (default
 #                  benchmarks/target/results/<UTC time>)
 #   --no-build     use what is built (benchmarks module, distributions) without running Maven
+#   --before REV   messages-before measures the message benchmark again with the core and channel-tcp
+#                  of REV (default 69ded83, the last commit before issue 9's hot-path fixes)
 #
 # What each benchmark needs beyond Java: file-transfer installs iperf3 and genesis-http installs wrk
 # with apt when they are missing (root needed then); lan-discovery needs root and `ip netns` and is
@@ -21,13 +23,15 @@
 # network namespaces the benchmark creates; every benchmark is bounded in time.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ALL="jmh messages idle-channels file-transfer genesis-http lan-discovery"
+ALL="jmh messages messages-before idle-channels file-transfer genesis-http lan-discovery"
 QUICK=0
 ONLY=""
 SKIP=""
 OUT=""
 RESULTS=""
 BUILD=1
+BEFORE_REV_DEFAULT=69ded83
+BEFORE_REV=$BEFORE_REV_DEFAULT
 COMMAND_LINE="./p2pnet bench"
 [ $# -eq 0 ] || COMMAND_LINE+=$(printf ' %q' "$@")
 
@@ -42,7 +46,8 @@ while [ $# -gt 0 ]; do
     --out) OUT=${2:?--out needs a file}; shift 2 ;;
     --results) RESULTS=${2:?--results needs a directory}; shift 2 ;;
     --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --before) BEFORE_REV=${2:?--before needs a git revision}; shift 2 ;;
+    -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see ./p2pnet bench --help)" ;;
   esac
 done
@@ -113,6 +118,10 @@ suite_start=$SECONDS
 selected jmh && run jmh "$JAVA" "${JAVA_OPTS[@]}" -cp "$CP" org.p2pnet.bench.JmhSuite --out "$RESULTS" "${QUICK_ARG[@]}"
 selected messages && run messages "$JAVA" "${JAVA_OPTS[@]}" -cp "$CP" org.p2pnet.bench.MessageBench \
   --out "$RESULTS" "${QUICK_ARG[@]}"
+if selected messages-before; then
+  if [ "$QUICK" = 1 ]; then args=(--quick --runs 1); else args=(--runs 3); fi
+  run messages-before benchmarks/before-after.sh --rev "$BEFORE_REV" --out "$RESULTS" "${args[@]}"
+fi
 selected idle-channels && run idle-channels "$JAVA" "${JAVA_OPTS[@]}" -cp "$CP" org.p2pnet.bench.IdleChannelsBench \
   --out "$RESULTS" "${QUICK_ARG[@]}"
 if selected file-transfer; then

@@ -40,11 +40,12 @@ import org.p2pnet.bench.Results.Figure;
  */
 public final class ReportWriter {
     /** The order the report shows benchmarks in; others follow alphabetically. */
-    private static final List<String> ORDER = List.of("messages", "idle-channels", "file-transfer", "lan-discovery",
+    private static final List<String> ORDER = List.of("messages", "messages-before", "idle-channels", "file-transfer", "lan-discovery",
             "genesis-http", "jmh");
     /** Per benchmark: the system every other is compared with (same quantity). */
     private static final Map<String, String> BASELINES = Map.of(
             "messages", Names.JGROUPS,
+            "messages-before", Names.JGROUPS,
             "file-transfer", Names.IPERF3);
 
     /** System names the benchmarks use and the targets look up. */
