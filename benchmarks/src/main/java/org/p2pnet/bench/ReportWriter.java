@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 import org.p2pnet.bench.Results.Bench;
 import org.p2pnet.bench.Results.Figure;
@@ -98,6 +100,7 @@ public final class ReportWriter {
         }
         String report = write(benches, out.toAbsolutePath().getParent(), charts, command, skipped,
                 notes != null && Files.exists(notes) ? Files.readString(notes) : null);
+        Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, report, StandardCharsets.UTF_8);
         System.err.println("==> report written to " + out + " (" + benches.size() + " benchmarks, charts in " + charts
                 + ")");
@@ -187,6 +190,13 @@ public final class ReportWriter {
                         .append(reportDir.relativize(png.toAbsolutePath()).toString().replace('\\', '/'))
                         .append(")\n");
             }
+            Object percentiles = b.extra().get("latencyPercentilesMicros");
+            if (percentiles instanceof Map<?, ?> bySystem && !bySystem.isEmpty()) {
+                Path png = latencyChart(b, bySystem, charts);
+                md.append("![").append(b.title()).append(": latency distribution](")
+                        .append(reportDir.relativize(png.toAbsolutePath()).toString().replace('\\', '/'))
+                        .append(")\n");
+            }
             md.append('\n');
             b.notes().forEach(n -> md.append("> ").append(n).append("\n>\n"));
             if (!b.notes().isEmpty()) {
@@ -247,6 +257,49 @@ public final class ReportWriter {
         }
         chart.addSeries("median", systems, medians, spread);
         Path png = dir.resolve(slug(b.name() + "-" + quantity) + ".png");
+        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return png;
+    }
+
+    /**
+     * Round-trip time against percentile, one line per system, from the last latency run: the x axis
+     * counts nines (p90 = 1, p99 = 2, p99.9 = 3), the y axis is logarithmic.
+     */
+    private static Path latencyChart(Bench b, Map<?, ?> bySystem, Path dir) throws IOException {
+        XYChart chart = new XYChartBuilder().width(900).height(450).title("ping-pong latency distribution (last run)")
+                .xAxisTitle("percentile").yAxisTitle("round trip (µs)").build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(x -> {
+            long nines = Math.round(x);
+            if (Math.abs(x - nines) > 0.01 || nines < 0 || nines > 5) {
+                return "";
+            }
+            return nines == 0 ? "p0" : "p" + "99.9999".substring(0, nines == 1 ? 1 : nines == 2 ? 2 : (int) nines + 1)
+                    .replaceFirst("^9$", "90");
+        });
+        for (Map.Entry<?, ?> system : bySystem.entrySet()) {
+            if (!(system.getValue() instanceof Map<?, ?> points)) {
+                continue;
+            }
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            points.entrySet().stream()
+                    .filter(e -> e.getKey().toString().matches("p[0-9.]+") && e.getValue() instanceof Number)
+                    .map(e -> Map.entry(Double.parseDouble(e.getKey().toString().substring(1)),
+                            ((Number) e.getValue()).doubleValue()))
+                    .filter(e -> e.getKey() >= 10 && e.getKey() < 100)
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> {
+                        xs.add(-Math.log10(1 - e.getKey() / 100));
+                        ys.add(Math.max(e.getValue(), 0.1));
+                    });
+            if (!xs.isEmpty()) {
+                chart.addSeries(system.getKey().toString(), xs, ys);
+            }
+        }
+        Path png = dir.resolve(slug(b.name() + "-latency-distribution") + ".png");
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
         return png;
     }
