@@ -5,6 +5,7 @@
 # command that produced it, to benchmarks/lan-discovery.md (or --out).
 #
 #   itests/netns/discovery-bench.sh [--runs N] [--mode both|broadcast|multicast|connect] [--out FILE] [--tgz FILE]
+#                                   [--results DIR]
 #
 #   --runs N     measured starts of node 2 (default 10; 1..50), after one warm-up start
 #   --mode       both (default): LAN discovery by broadcast and multicast; broadcast / multicast: only that one
@@ -13,6 +14,8 @@
 #                (a baseline of the boot part, and a check of this script without discovery-lan)
 #   --out FILE   where the Markdown goes (default <repo>/benchmarks/lan-discovery.md)
 #   --tgz FILE   the node distribution (default karaf-assembly/target/p2pnet-node-*.tar.gz)
+#   --results DIR  also write DIR/lan-discovery.json (org.p2pnet.bench.Results, each measured start a run;
+#                lan-discovery-broadcast.json, -multicast.json, -connect.json with those modes)
 #
 # Measure: from launching node 2's bin/karaf to the openedAt (node 1's clock, same machine) of node 1's
 # channel with node 2, read from p2p:channels --json; so the figure does not depend on how often the
@@ -23,6 +26,8 @@ set -Eeuo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 LAN="$HERE/lan.sh"
+# shellcheck source-path=SCRIPTDIR source=../../benchmarks/lib/results.sh
+. "$ROOT/benchmarks/lib/results.sh"
 PREFIX=${P2PNET_NS_PREFIX:-p2pnet}
 SESSION_LOCK="/run/lock/$PREFIX-lan-session.lock" # the same lock as lan.sh hold-lock / LanNamespacesIT
 NET=10.213.77
@@ -38,6 +43,7 @@ RUNS=10
 MODE=both
 OUT="$ROOT/benchmarks/lan-discovery.md"
 TGZ=""
+RESULTS_DIR=""
 COMMAND_LINE="itests/netns/discovery-bench.sh"
 [ $# -eq 0 ] || COMMAND_LINE+=$(printf ' %q' "$@")
 
@@ -50,7 +56,8 @@ while [ $# -gt 0 ]; do
     --mode) MODE=${2:?--mode needs a value}; shift 2 ;;
     --out) OUT=${2:?--out needs a file}; shift 2 ;;
     --tgz) TGZ=${2:?--tgz needs a file}; shift 2 ;;
-    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --results) RESULTS_DIR=${2:?--results needs a directory}; shift 2 ;;
+    -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -62,6 +69,7 @@ case "$MODE" in
   connect) BCAST=""; MCAST="" ;;
   *) die "--mode must be both, broadcast, multicast or connect" ;;
 esac
+[ -z "$RESULTS_DIR" ] || RESULTS_DIR=$(results_dir "$RESULTS_DIR") || die "--results needs a directory it can write to"
 [ -n "$TGZ" ] || TGZ=$(ls "$ROOT"/karaf-assembly/target/p2pnet-node-*.tar.gz 2>/dev/null | head -1)
 [ -n "$TGZ" ] && [ -f "$TGZ" ] || die "no node distribution (build it: ./mvnw -B install -DskipTests, or pass --tgz)"
 TGZ=$(readlink -f "$TGZ")
@@ -345,3 +353,35 @@ printf '%s\n' "$report"
 mkdir -p "$(dirname "$OUT")"
 printf '%s\n' "$report" >"$OUT"
 say "written to $OUT"
+
+if [ -n "$RESULTS_DIR" ]; then
+  case "$MODE" in
+    both) name=lan-discovery; system="p2pnet LAN discovery (broadcast+multicast)" ;;
+    broadcast) name=lan-discovery-broadcast; system="p2pnet LAN discovery (broadcast only)" ;;
+    multicast) name=lan-discovery-multicast; system="p2pnet LAN discovery (multicast only)" ;;
+    connect) name=lan-discovery-connect; system="p2pnet p2p:connect, no discovery (baseline)" ;;
+  esac
+  results_begin "$WORK/results.state" "$name" "LAN discovery: start of node 2 to an open channel" "$COMMAND_LINE"
+  results_setup "Mode: $mode_text." \
+    "Hosts: two network namespaces ($NET.11, $NET.12) on a bridge (itests/netns/lan.sh). Node 1 runs throughout; node 2 is started $RUNS times after one warm-up start, stopped after each; each measured start is a run." \
+    "Channel: the openedAt of node 1's channel with node 2 (p2p:channels --json), so polling does not add to it. Listening: node 2's karaf.log line 'Channel transport ... listens on'; discovery started: its line 'LAN discovery started' (first announcement). Same machine, same clock." \
+    "Machine: $(nproc) CPUs, Linux $(uname -r), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); distribution $(basename "$TGZ")."
+  # results lines: "start->channel start->listening listening->channel discovery->channel" (NA: line not found)
+  for q in "p2pnet listening → channel (ms)" "discovery started → channel (ms)" "process start → channel (ms)" \
+           "process start → p2pnet listening (ms)"; do
+    results_figure "$q" "$system" ms false
+  done
+  for line in "${results[@]}"; do
+    # shellcheck disable=SC2086
+    set -- $line
+    [ "$3" = NA ] || results_add "p2pnet listening → channel (ms)" "$system" "$3"
+    [ "$4" = NA ] || results_add "discovery started → channel (ms)" "$system" "$4"
+    results_add "process start → channel (ms)" "$system" "$1"
+    [ "$2" = NA ] || results_add "process start → p2pnet listening (ms)" "$system" "$2"
+  done
+  [ "$REPEATED" = 0 ] || results_note "Runs repeated because node 2 opened no channel within $RUN_LIMIT s: $REPEATED."
+  [ "$HANGS" = 0 ] || results_note "Boots taken for hung and restarted: $HANGS."
+  results_note "Target: p2pnet listening → channel, median < 500 ms. Process start → channel includes the JVM and Karaf booting the distribution before any p2pnet code runs (process start → p2pnet listening)."
+  written=$(results_write "$RESULTS_DIR") || die "could not write the results JSON"
+  say "results written to $written"
+fi
