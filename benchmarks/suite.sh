@@ -77,14 +77,12 @@ RESULTS="$(cd "$RESULTS" && pwd)"
 node_tgz() { ls "$ROOT"/karaf-assembly/target/p2pnet-node-*.tar.gz 2>/dev/null | head -1; }
 genesis_tgz() { ls "$ROOT"/bootstrap-node/target/p2pnet-bootstrap-node-*.tar.gz 2>/dev/null | head -1; }
 if [ "$BUILD" = 1 ]; then
-  if [ -z "$(node_tgz)" ] || [ -z "$(genesis_tgz)" ]; then
-    say "building p2pnet with the distributions (./mvnw -B -q install -DskipTests)"
-    ./mvnw -B -q install -DskipTests >&2 || die "build failed"
-  else
-    say "building the benchmarks module and what it runs (./mvnw -B -q install -DskipTests -pl benchmarks -am)"
-    ./mvnw -B -q install -DskipTests -pl benchmarks -am >&2 || die "build failed"
-  fi
+  # everything, distributions included: file-transfer, genesis-http and lan-discovery run the
+  # distributions, which must hold the bundles being measured (about 30 s when up to date)
+  say "building p2pnet with the distributions (./mvnw -B -q install -DskipTests)"
+  ./mvnw -B -q install -DskipTests >&2 || die "build failed"
 fi
+[ -n "$(node_tgz)" ] && [ -n "$(genesis_tgz)" ] || die "the node or bootstrap-node distribution is missing: build first (drop --no-build)"
 [ -f benchmarks/target/bench-classpath.txt ] || die "benchmarks/target/bench-classpath.txt is missing: build first (drop --no-build)"
 CP="$ROOT/benchmarks/target/classes:$(cat benchmarks/target/bench-classpath.txt)"
 JAVA_OPTS=(-Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)

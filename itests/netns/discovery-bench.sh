@@ -130,7 +130,7 @@ cleanup() {
   trap - EXIT INT TERM ERR
   stop_node 2 || true
   stop_node 1 || true
-  [ "$rc" = 0 ] || keep_logs
+  [ "$rc" = 0 ] && [ -z "${P2PNET_BENCH_KEEP_LOGS:-}" ] || keep_logs
   "$LAN" down 7>&- >/dev/null 2>&1 || echo "discovery-bench: lan.sh down failed" >&2
   rm -rf "$WORK"
   exit "$rc"

@@ -20,7 +20,8 @@ record CoreSettings(int port, String bindAddress, String networkName, boolean ac
                     long pendingBufferMaxBytes, Path storageDir, int minPeers, int maxChannelsPerIp,
                     int highWatermark, int lowWatermark, Set<PeerId> protectedPeers, int maxUntrustedPackets,
                     InboundWithoutPolicy inboundWithoutPolicy, int inboundQueueCapacity, Duration inboundQueueTimeout,
-                    Duration trustProtocolTimeout, int addressBookMaxEntries, int addressBookMaxPerGroup) {
+                    Duration trustProtocolTimeout, int addressBookMaxEntries, int addressBookMaxPerGroup,
+                    Duration policyWait) {
 
     /** What the core does with inbound peers while no inbound policy is installed (key {@code inboundWithoutPolicy}). */
     enum InboundWithoutPolicy {
@@ -47,6 +48,7 @@ record CoreSettings(int port, String bindAddress, String networkName, boolean ac
     static final int MAX_INBOUND_QUEUE = 10_000;
     static final int MAX_INBOUND_QUEUE_SECONDS = 3600;
     static final int MAX_TRUST_PROTOCOL_SECONDS = 300;
+    static final int MAX_POLICY_WAIT_SECONDS = 300;
     static final int MIN_ADDRESS_BOOK_ENTRIES = 16;
     static final int MAX_ADDRESS_BOOK_ENTRIES = 1_000_000;
     static final int MAX_ADDRESS_BOOK_PER_GROUP = 100_000;
@@ -109,11 +111,12 @@ record CoreSettings(int port, String bindAddress, String networkName, boolean ac
         int bookMax = range("addressBookMaxEntries", c.addressBookMaxEntries(), MIN_ADDRESS_BOOK_ENTRIES,
                 MAX_ADDRESS_BOOK_ENTRIES);
         int bookPerGroup = range("addressBookMaxPerGroup", c.addressBookMaxPerGroup(), 1, MAX_ADDRESS_BOOK_PER_GROUP);
+        int policyWait = range("policyWaitSeconds", c.policyWaitSeconds(), 0, MAX_POLICY_WAIT_SECONDS);
         return new CoreSettings(port, bindAddress, networkName, c.acceptInbound(), maxFrameSize, maxIn, maxOut,
                 Duration.ofSeconds(handshake), Duration.ofMinutes(idle), low, high, limit, capacity,
                 Duration.ofSeconds(wait), maxBytes, storage, minPeers, perIp, highMark, lowMark, protectedPeers,
                 maxUntrusted, withoutPolicy, queueCapacity, Duration.ofSeconds(queueSeconds),
-                Duration.ofSeconds(trustSeconds), bookMax, bookPerGroup);
+                Duration.ofSeconds(trustSeconds), bookMax, bookPerGroup, Duration.ofSeconds(policyWait));
     }
 
     /** True when trimming is on: highWatermark is set. */

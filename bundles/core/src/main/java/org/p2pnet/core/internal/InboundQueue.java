@@ -29,15 +29,26 @@ final class InboundQueue {
         final IdentityPacket identity;
         final Admission admission;
         final boolean failClosed;
+        /**
+         * Held only because the node had just started and no inbound policy was installed yet
+         * (policyWaitSeconds): the first policy decides it, without an operator.
+         */
+        final boolean awaitingPolicy;
         volatile Future<?> timeout;
 
         Entry(InboundRequest request, CoreChannel channel, IdentityPacket identity, Admission admission,
               boolean failClosed) {
+            this(request, channel, identity, admission, failClosed, false);
+        }
+
+        Entry(InboundRequest request, CoreChannel channel, IdentityPacket identity, Admission admission,
+              boolean failClosed, boolean awaitingPolicy) {
             this.request = request;
             this.channel = channel;
             this.identity = identity;
             this.admission = admission;
             this.failClosed = failClosed;
+            this.awaitingPolicy = awaitingPolicy;
         }
 
         void cancelTimeout() {
@@ -50,6 +61,17 @@ final class InboundQueue {
 
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+    /** The entries held until a policy is installed, oldest first. */
+    synchronized List<Entry> awaitingPolicy() {
+        List<Entry> list = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (e.awaitingPolicy) {
+                list.add(e);
+            }
+        }
+        return list;
+    }
 
     /** A short random hex id no waiting request has. */
     synchronized String newId() {

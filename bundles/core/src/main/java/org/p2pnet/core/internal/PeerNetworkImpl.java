@@ -301,6 +301,14 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
                         + " name (1-100000). A new peer in a full group takes the place of that group's worst entry,"
                         + " so one source or one network cannot flood the book. Applies from the next insert or save.")
         int addressBookMaxPerGroup() default 256;
+
+        @AttributeDefinition(name = "Startup wait for a trust policy (s)", min = "0", max = "300",
+                description = "For this long after the core starts (0-300 s; 0 = not at all), an inbound peer that"
+                        + " arrives before any inbound trust policy was installed is held instead of refused, and the"
+                        + " first policy decides it: the trust bundle starts a moment after the channel transport, and"
+                        + " a peer that heard the node's first announcement would otherwise be refused and back off."
+                        + " Held peers count against inboundQueueCapacity. Read at start.")
+        int policyWaitSeconds() default 10;
     }
 
     /**
@@ -373,6 +381,10 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
     /** The transport in use, written under {@link #transportLock}. */
     private volatile TransportBinding binding;
     private volatile boolean running = true;
+    /** When the core started, for policyWaitSeconds (System.nanoTime). */
+    private final long startedNanos = System.nanoTime();
+    /** An inbound policy was installed at some time since the core started. */
+    private volatile boolean hadPolicy;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile EventAdmin eventAdmin;
@@ -648,10 +660,12 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         synchronized (policies) {
             wasEmpty = policies.isEmpty();
             policies.add(policy, ref);
+            hadPolicy = true;
         }
         if (wasEmpty) {
             LOG.info("An inbound trust policy is installed: the core no longer fails closed");
             execute(this::readmitFailClosed);
+            execute(this::admitAwaitingPolicy);
         }
     }
 
@@ -855,9 +869,14 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         boolean failClosed = policies.isEmpty();
         boolean inbound = tc.direction() == ChannelDirection.INBOUND;
         Admission admission;
+        long policyWaitLeft = 0;
         if (failClosed) {
             if (inbound && s.inboundWithoutPolicy() == CoreSettings.InboundWithoutPolicy.REFUSE) {
-                throw refusal(DisconnectReason.NOT_TRUSTED, remote + " (" + peer.shortForm() + ")", NO_POLICY_INBOUND);
+                policyWaitLeft = policyWaitLeftNanos(s);
+                if (policyWaitLeft <= 0) {
+                    throw refusal(DisconnectReason.NOT_TRUSTED, remote + " (" + peer.shortForm() + ")",
+                            NO_POLICY_INBOUND);
+                }
             }
             admission = Admission.FAIL_CLOSED;
         } else {
@@ -877,6 +896,11 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
                 if (!objection.allowed()) {
                     throw refusal(objection.reason(), remote + " (" + peer.shortForm() + ")", objection.message());
                 }
+            }
+            if (policyWaitLeft > 0) {
+                holdForPolicy(new InboundQueue.Entry(request, channel, identity, admission, true, true), remote,
+                        policyWaitLeft);
+                return channel;
             }
             if (mode != InboundMode.EVENT) {
                 enqueue(new InboundQueue.Entry(request, channel, identity, admission, failClosed), remote);
@@ -2055,6 +2079,105 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         entry.timeout = schedule(() -> queueTimedOut(id, seconds), seconds, TimeUnit.SECONDS);
         LOG.info("Inbound peer {} at {} waits in the inbound queue (request {}, {} s at most): p2p:inbound-accept {}",
                 channel.peerId().shortForm(), channel.remoteAddress(), id, seconds, id);
+    }
+
+    /**
+     * Nanoseconds left of the startup wait for a first inbound policy, or 0 once it is over, once
+     * any policy was installed, or when policyWaitSeconds is 0.
+     */
+    private long policyWaitLeftNanos(CoreSettings s) {
+        if (hadPolicy || s.policyWait().isZero()) {
+            return 0;
+        }
+        return Math.max(0, s.policyWait().toNanos() - (System.nanoTime() - startedNanos));
+    }
+
+    /**
+     * Holds an inbound peer that arrived in the startup wait, before any inbound policy: in the
+     * inbound queue (its capacity bounds them), until the first policy decides it
+     * ({@link #admitAwaitingPolicy}) or the wait ends, when it is refused as it would have been at once.
+     */
+    private void holdForPolicy(InboundQueue.Entry entry, String remote, long waitNanos) {
+        CoreSettings s = settings;
+        CoreChannel channel = entry.channel;
+        channel.enterQueue();
+        InboundQueue.Entry[] replaced = new InboundQueue.Entry[1];
+        if (!queue.add(entry, s.inboundQueueCapacity(), replaced)) {
+            throw refusal(DisconnectReason.NOT_TRUSTED, remote + " (" + channel.peerId().shortForm() + ")",
+                    NO_POLICY_INBOUND);
+        }
+        if (replaced[0] != null) {
+            replaced[0].cancelTimeout();
+            replaced[0].channel.close(DisconnectReason.DUPLICATE_CHANNEL,
+                    "the peer reconnected: a newer channel replaces this one in the inbound queue");
+        }
+        String id = entry.request.requestId();
+        entry.timeout = schedule(() -> policyWaitEnded(id), waitNanos, TimeUnit.NANOSECONDS);
+        LOG.info("Inbound peer {} at {} is held until an inbound trust policy is installed (the node started {} ms"
+                        + " ago; at most {} ms more)", channel.peerId().shortForm(), channel.remoteAddress(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos), TimeUnit.NANOSECONDS.toMillis(waitNanos));
+        if (!policies.isEmpty()) {
+            // a policy came while this peer was being held: it may have missed admitAwaitingPolicy
+            execute(this::admitAwaitingPolicy);
+        }
+    }
+
+    private void policyWaitEnded(String requestId) {
+        InboundQueue.Entry entry = queue.remove(requestId);
+        if (entry == null) {
+            return;
+        }
+        rejections.record(DisconnectReason.NOT_TRUSTED, entry.channel.toString(),
+                "no inbound trust policy was installed within policyWaitSeconds of the start");
+        entry.channel.close(DisconnectReason.NOT_TRUSTED, NO_POLICY_INBOUND);
+    }
+
+    /**
+     * The first inbound policy decides the peers held since the start: refused when it refuses
+     * them, left in the queue for an operator when it says QUEUE, otherwise admitted as
+     * p2p:inbound-accept would (its level, its trust protocol, the inbound listeners asked).
+     */
+    private void admitAwaitingPolicy() {
+        for (InboundQueue.Entry entry : queue.awaitingPolicy()) {
+            if (!running || policies.isEmpty()) {
+                return;
+            }
+            CoreChannel channel = entry.channel;
+            String id = entry.request.requestId();
+            InetAddress ip = channel.transport().remoteAddress() == null ? null
+                    : channel.transport().remoteAddress().getAddress();
+            Verdict verdict = policies.checkPeer(channel.peerId(), ip, ChannelDirection.INBOUND);
+            Admission admission = verdict.allowed()
+                    ? policies.admission(channel.peerId(), ip, ChannelDirection.INBOUND) : null;
+            if (admission != null && admission.inboundMode() == InboundMode.QUEUE) {
+                // the policy wants an operator: an ordinary queue entry from now on
+                InboundQueue.Entry waiting = queue.remove(id);
+                if (waiting != null) {
+                    waiting.cancelTimeout();
+                    enqueue(new InboundQueue.Entry(entry.request, channel, entry.identity, admission, true),
+                            "inbound " + channel.remoteAddress());
+                }
+                continue;
+            }
+            if (admission != null) {
+                postInboundAttempt(entry.request, ChannelDirection.INBOUND);
+                verdict = askInboundListeners(entry.request);
+            }
+            if (!verdict.allowed()) {
+                InboundQueue.Entry refused = queue.remove(id);
+                if (refused != null) {
+                    refused.cancelTimeout();
+                    rejections.record(verdict.reason(), channel.toString(), verdict.message());
+                    channel.close(verdict.reason(), verdict.message());
+                }
+                continue;
+            }
+            try {
+                acceptInbound(id);
+            } catch (IllegalArgumentException gone) {
+                // it left or timed out meanwhile
+            }
+        }
     }
 
     private void queueTimedOut(String requestId, long seconds) {

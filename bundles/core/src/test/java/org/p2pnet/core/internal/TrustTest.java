@@ -3,9 +3,11 @@ package org.p2pnet.core.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -15,9 +17,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.p2pnet.api.ChannelDirection;
 import org.p2pnet.api.ChannelException;
 import org.p2pnet.api.DisconnectReason;
 import org.p2pnet.api.PeerChannel;
+import org.p2pnet.api.PeerId;
 import org.p2pnet.api.TrustLevel;
 import org.p2pnet.api.TrustSummary;
 import org.p2pnet.api.packet.DataFormat;
@@ -29,8 +33,10 @@ import org.p2pnet.api.packet.PeerGroupPacket;
 import org.p2pnet.api.packet.RawPacket;
 import org.p2pnet.api.trust.Admission;
 import org.p2pnet.api.trust.InboundMode;
+import org.p2pnet.api.trust.IncomingPeerPolicy;
 import org.p2pnet.api.trust.TrustProtocol;
 import org.p2pnet.api.trust.TrustRefusedException;
+import org.p2pnet.api.trust.Verdict;
 
 /** Trust levels enforced per packet, failing closed without a policy, trust protocol runs, policy changes. */
 class TrustTest extends NodeTestSupport {
@@ -180,7 +186,7 @@ class TrustTest extends NodeTestSupport {
 
     @Test
     void withoutAPolicyTheCoreFailsClosed() {
-        node = TestNode.startWithoutPolicy(dir);
+        node = TestNode.startWithoutPolicy(dir, "policyWaitSeconds", 0);
         handlers();
         RecordingHandler groups = new RecordingHandler();
         node.bind(groups, PacketTypes.PEER_GROUP, 0);
@@ -243,6 +249,81 @@ class TrustTest extends NodeTestSupport {
         PeerChannel accepted = Await.result(node.network.acceptInbound(node.network.inboundQueue().get(0).requestId()));
         assertEquals(TrustLevel.DEFAULT, accepted.trustLevel());
         assertTrue(node.network.channel(peer.id).isPresent());
+    }
+
+    // ---------------------------------------------------------------- startup wait for a policy
+
+    @Test
+    void anInboundPeerArrivingBeforeTheFirstPolicyIsHeldAndThatPolicyAdmitsIt() {
+        node = TestNode.startWithoutPolicy(dir); // policyWaitSeconds 10 by default
+        RemotePeer peer = new RemotePeer();
+        FakeChannel c = inbound("10.0.0.2", peer);
+
+        assertTrue(c.isOpen(), "held, not refused");
+        assertNull(c.closedWith);
+        assertTrue(node.network.activeChannels().isEmpty());
+        assertEquals(1, node.network.inboundQueue().size());
+        assertEquals(0, node.network.rejections(DisconnectReason.NOT_TRUSTED));
+
+        node.network.addPolicy(LazyService.ofInstance(node.allowAll), node.allowAllRef);
+        Await.until("the first policy admitted the held peer", () -> node.network.channel(peer.id).isPresent());
+        assertEquals(TrustLevel.ENHANCED, channel(peer).trustLevel(), "the level the policy gives");
+        assertTrue(node.network.inboundQueue().isEmpty());
+        assertTrue(c.isOpen());
+    }
+
+    @Test
+    void theFirstPolicyRefusesAHeldPeerItBlocks() {
+        node = TestNode.startWithoutPolicy(dir);
+        RemotePeer peer = new RemotePeer();
+        FakeChannel c = inbound("10.0.0.2", peer);
+        assertTrue(c.isOpen());
+
+        IncomingPeerPolicy blocking = new IncomingPeerPolicy() {
+            @Override
+            public Verdict checkAddress(InetAddress remote) {
+                return Verdict.ALLOW;
+            }
+
+            @Override
+            public Verdict checkPeer(PeerId id, InetAddress remote, ChannelDirection direction) {
+                return Verdict.refuse(DisconnectReason.BLOCKED, "blocked by the test");
+            }
+
+            @Override
+            public Admission admission(PeerId id, InetAddress remote, ChannelDirection direction) {
+                return new Admission(TrustLevel.ENHANCED, false, InboundMode.EVENT);
+            }
+        };
+        node.network.addPolicy(LazyService.ofInstance(blocking), node.allowAllRef);
+        Await.until("the held peer was refused", () -> c.closedWith != null);
+        assertEquals(DisconnectReason.BLOCKED, c.closedWith);
+        assertTrue(node.network.channel(peer.id).isEmpty());
+        assertTrue(node.network.inboundQueue().isEmpty());
+    }
+
+    @Test
+    void aHeldPeerIsRefusedWhenNoPolicyComesWithinTheWait() {
+        node = TestNode.startWithoutPolicy(dir, "policyWaitSeconds", 1);
+        RemotePeer peer = new RemotePeer();
+        FakeChannel c = inbound("10.0.0.2", peer);
+        assertTrue(c.isOpen());
+        Await.until("the wait ended", () -> c.closedWith != null);
+        assertEquals(DisconnectReason.NOT_TRUSTED, c.closedWith);
+        assertEquals(1, node.network.rejections(DisconnectReason.NOT_TRUSTED));
+        assertTrue(node.network.inboundQueue().isEmpty());
+
+        ChannelException late = assertThrows(ChannelException.class, () -> inbound("10.0.0.3", new RemotePeer()));
+        assertEquals(PeerNetworkImpl.NO_POLICY_INBOUND, late.getMessage(), "after the wait: refused at once");
+    }
+
+    @Test
+    void onceAPolicyWasInstalledItsRemovalRefusesAtOnceAsBefore() {
+        node = TestNode.start(dir);
+        node.network.unbindPeerPolicy(node.allowAllRef);
+        ChannelException e = assertThrows(ChannelException.class, () -> inbound("10.0.0.4", new RemotePeer()));
+        assertEquals(DisconnectReason.NOT_TRUSTED, e.reason());
+        assertEquals(PeerNetworkImpl.NO_POLICY_INBOUND, e.getMessage());
     }
 
     // ---------------------------------------------------------------- trust protocol runs
