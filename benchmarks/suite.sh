@@ -128,7 +128,7 @@ if selected file-transfer; then
     --results "$RESULTS"
 fi
 if selected genesis-http; then
-  if [ "$QUICK" = 1 ]; then args=(--duration 2 --runs 1); else args=(--duration 5 --runs 3); fi
+  if [ "$QUICK" = 1 ]; then args=(--duration 5 --runs 1); else args=(--duration 5 --runs 3); fi
   run genesis-http benchmarks/genesis-http.sh "${args[@]}" --out "$RESULTS/genesis-http.md" --results "$RESULTS"
 fi
 if selected lan-discovery; then
