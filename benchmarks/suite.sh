@@ -96,7 +96,7 @@ declare -A SECONDS_TAKEN
 run() {
   local name=$1; shift
   local start=$SECONDS status
-  say "$name: $*"
+  say "$name (log: $RESULTS/$name.log)"
   timeout --kill-after=30 1200 "$@" > >(tee "$RESULTS/$name.log" >&2) 2>&1
   status=$?
   SECONDS_TAKEN[$name]=$((SECONDS - start))
@@ -112,6 +112,9 @@ run() {
   fi
 }
 
+# the commit measured, as it is now (the report is written at the end)
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ] || COMMIT+=" with uncommitted changes"
 suite_start=$SECONDS
 selected jmh && run jmh "$JAVA" "${JAVA_OPTS[@]}" -cp "$CP" org.p2pnet.bench.JmhSuite --out "$RESULTS" "${QUICK_ARG[@]}"
 selected messages && run messages "$JAVA" "${JAVA_OPTS[@]}" -cp "$CP" org.p2pnet.bench.MessageBench \
@@ -142,12 +145,19 @@ if selected lan-discovery; then
   fi
 fi
 
+printf 'commit=%s\nmeasured-at=%s\n' "$COMMIT" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$RESULTS/run.properties"
 skipped_args=()
 for s in "${SKIPPED[@]}"; do skipped_args+=(--skipped "$s"); done
 say "writing $OUT"
 "$JAVA" "${JAVA_OPTS[@]}" -cp "$CP" org.p2pnet.bench.ReportWriter --results "$RESULTS" --out "$OUT" \
   --charts "$(dirname "$OUT")/charts" --command "$COMMAND_LINE" --notes "$ROOT/benchmarks/report-notes.md" \
   "${skipped_args[@]}" || die "the report could not be written"
+if [ "$OUT" = "$ROOT/benchmarks/REPORT.md" ]; then
+  # the figures behind the committed report, so it can be checked or rewritten without measuring again
+  rm -f "$ROOT"/benchmarks/results/*.json "$ROOT"/benchmarks/results/run.properties
+  mkdir -p "$ROOT/benchmarks/results"
+  cp -p "$RESULTS"/*.json "$RESULTS/run.properties" "$ROOT/benchmarks/results/"
+fi
 say "suite took $((SECONDS - suite_start)) s; per benchmark:$(for k in "${!SECONDS_TAKEN[@]}"; do printf ' %s %ss' "$k" "${SECONDS_TAKEN[$k]}"; done)"
 if [ ${#FAILED[@]} -gt 0 ]; then
   say "failed: ${FAILED[*]} (the report says so)"

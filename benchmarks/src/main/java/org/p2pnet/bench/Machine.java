@@ -14,7 +14,8 @@ final class Machine {
     private Machine() {
     }
 
-    static Map<String, String> describe() {
+    /** {@code commit}: the commit measured, as the suite recorded it when it started; null = read it from git now. */
+    static Map<String, String> describe(String commit) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("CPU", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " logical CPUs available to the JVM");
         m.put("memory", memTotal());
@@ -22,10 +23,14 @@ final class Machine {
                 + System.getProperty("os.arch") + ")");
         m.put("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " ("
                 + System.getProperty("java.vendor") + ")");
-        String commit = run("git", "rev-parse", "--short", "HEAD");
-        if (!commit.isEmpty()) {
-            String dirty = run("git", "status", "--porcelain", "--untracked-files=no");
-            m.put("p2pnet commit", commit + (dirty.isEmpty() ? "" : " with uncommitted changes"));
+        if (commit != null) {
+            m.put("p2pnet commit", commit);
+        } else {
+            String head = run("git", "rev-parse", "--short", "HEAD");
+            if (!head.isEmpty()) {
+                String dirty = run("git", "status", "--porcelain", "--untracked-files=no");
+                m.put("p2pnet commit", head + (dirty.isEmpty() ? "" : " with uncommitted changes"));
+            }
         }
         return m;
     }
