@@ -2154,8 +2154,13 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
                 InboundQueue.Entry waiting = queue.remove(id);
                 if (waiting != null) {
                     waiting.cancelTimeout();
-                    enqueue(new InboundQueue.Entry(entry.request, channel, entry.identity, admission, true),
-                            "inbound " + channel.remoteAddress());
+                    try {
+                        enqueue(new InboundQueue.Entry(entry.request, channel, entry.identity, admission, true),
+                                "inbound " + channel.remoteAddress());
+                    } catch (ChannelException full) {
+                        // the place it just left was taken meanwhile: refused as enqueue counted it
+                        channel.close(full.reason(), full.getMessage());
+                    }
                 }
                 continue;
             }
