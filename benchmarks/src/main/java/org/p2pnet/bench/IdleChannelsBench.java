@@ -80,17 +80,7 @@ public final class IdleChannelsBench {
             node(args);
             return;
         }
-        try {
-            run(args);
-        } catch (UsageException e) {
-            System.err.println("idle-channels: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-        } catch (Exception e) {
-            System.err.println("idle-channels: failed: " + e);
-            e.printStackTrace(System.err);
-            System.exit(1);
-        }
+        Cli.run("idle-channels", USAGE, () -> run(args));
     }
 
     /** The child JVM: {@code --node --tls B --channels N}. */
@@ -126,29 +116,29 @@ public final class IdleChannelsBench {
         boolean quick = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--out" -> out = Path.of(value(args, ++i));
-                case "--runs" -> runs = number(args, ++i, 1);
-                case "--channels" -> channels = number(args, ++i, 1);
-                case "--mode" -> mode = value(args, ++i);
-                case "--concurrency" -> concurrency = number(args, ++i, 1);
-                case "--deadline" -> deadlineSeconds = number(args, ++i, 1);
+                case "--out" -> out = Path.of(Cli.value(args, ++i));
+                case "--runs" -> runs = Cli.number(args, ++i, 1);
+                case "--channels" -> channels = Cli.number(args, ++i, 1);
+                case "--mode" -> mode = Cli.value(args, ++i);
+                case "--concurrency" -> concurrency = Cli.number(args, ++i, 1);
+                case "--deadline" -> deadlineSeconds = Cli.number(args, ++i, 1);
                 case "--histogram" -> histogram = true;
                 case "--quick" -> quick = true;
                 case "-h", "--help" -> {
                     System.out.println(USAGE);
                     return null;
                 }
-                default -> throw new UsageException("unknown option '" + args[i] + "'");
+                default -> throw new Cli.UsageException("unknown option '" + args[i] + "'");
             }
         }
         if (out == null) {
-            throw new UsageException("--out DIR is required");
+            throw new Cli.UsageException("--out DIR is required");
         }
         List<Mode> modes = switch (mode) {
             case "both" -> List.of(new Mode(PLAINTEXT, false), new Mode(TLS, true));
             case "plaintext" -> List.of(new Mode(PLAINTEXT, false));
             case "tls" -> List.of(new Mode(TLS, true));
-            default -> throw new UsageException("--mode must be both, plaintext or tls, got '" + mode + "'");
+            default -> throw new Cli.UsageException("--mode must be both, plaintext or tls, got '" + mode + "'");
         };
         if (quick) {
             channels = 200;
@@ -156,7 +146,7 @@ public final class IdleChannelsBench {
             deadlineSeconds = Math.min(deadlineSeconds, 60);
         }
         if (channels > 18_000) {
-            throw new UsageException("--channels above 18000 would pass the 20000 open files of a process");
+            throw new Cli.UsageException("--channels above 18000 would pass the 20000 open files of a process");
         }
         int total = channels;
         String heapLoaded = "heap used with " + channels + " channels (MiB)";
@@ -345,32 +335,5 @@ public final class IdleChannelsBench {
 
     private static double round(double v) {
         return Math.round(v * 100) / 100.0;
-    }
-
-    private static String value(String[] args, int i) throws UsageException {
-        if (i >= args.length) {
-            throw new UsageException(args[i - 1] + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int number(String[] args, int i, int min) throws UsageException {
-        String v = value(args, i);
-        try {
-            int n = Integer.parseInt(v);
-            if (n < min) {
-                throw new UsageException(args[i - 1] + " must be at least " + min + ", got " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new UsageException(args[i - 1] + " needs a number, got '" + v + "'");
-        }
-    }
-
-    /** A bad command line: exit code 2 with the usage. */
-    static final class UsageException extends Exception {
-        UsageException(String message) {
-            super(message);
-        }
     }
 }

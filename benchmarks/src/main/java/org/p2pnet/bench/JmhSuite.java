@@ -83,17 +83,7 @@ public final class JmhSuite {
     }
 
     public static void main(String[] args) {
-        try {
-            run(args);
-        } catch (UsageException e) {
-            System.err.println("jmh: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-        } catch (Exception e) {
-            System.err.println("jmh: failed: " + e);
-            e.printStackTrace(System.err);
-            System.exit(1);
-        }
+        Cli.run("jmh", USAGE, () -> run(args));
     }
 
     /** Runs the suite; returns the file written, or null after --help. */
@@ -105,20 +95,20 @@ public final class JmhSuite {
         boolean quick = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--out" -> out = Path.of(value(args, ++i));
-                case "--forks" -> forks = number(args, ++i, 0);
-                case "--iterations" -> iterations = number(args, ++i, 1);
-                case "--include" -> include = value(args, ++i);
+                case "--out" -> out = Path.of(Cli.value(args, ++i));
+                case "--forks" -> forks = Cli.number(args, ++i, 0);
+                case "--iterations" -> iterations = Cli.number(args, ++i, 1);
+                case "--include" -> include = Cli.value(args, ++i);
                 case "--quick" -> quick = true;
                 case "-h", "--help" -> {
                     System.out.println(USAGE);
                     return null;
                 }
-                default -> throw new UsageException("unknown option '" + args[i] + "'");
+                default -> throw new Cli.UsageException("unknown option '" + args[i] + "'");
             }
         }
         if (out == null) {
-            throw new UsageException("--out DIR is required");
+            throw new Cli.UsageException("--out DIR is required");
         }
         if (quick) {
             forks = 0;
@@ -273,33 +263,5 @@ public final class JmhSuite {
             }
         }
         return String.join(", ", sizes);
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new UsageException(args[i - 1] + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int number(String[] args, int i, int min) {
-        String text = value(args, i);
-        try {
-            int n = Integer.parseInt(text);
-            if (n < min) {
-                throw new UsageException(args[i - 1] + " must be at least " + min + ", got " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new UsageException(args[i - 1] + " needs a number, got '" + text + "'");
-        }
-    }
-
-    private static final class UsageException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
     }
 }
