@@ -33,7 +33,10 @@ BUILD=1
 BEFORE_REV_DEFAULT=69ded83
 BEFORE_REV=$BEFORE_REV_DEFAULT
 COMMAND_LINE="./p2pnet bench"
-[ $# -eq 0 ] || COMMAND_LINE+=$(printf ' %q' "$@")
+for a in "$@"; do
+  # shown in the report as typed: quoted only when the shell would need it
+  if [[ "$a" =~ ^[A-Za-z0-9_./,=:+-]+$ ]]; then COMMAND_LINE+=" $a"; else COMMAND_LINE+=$(printf ' %q' "$a"); fi
+done
 
 die() { echo "bench: $*" >&2; exit 1; }
 say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
