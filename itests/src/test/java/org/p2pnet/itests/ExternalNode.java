@@ -229,8 +229,31 @@ final class ExternalNode implements AutoCloseable {
         }
     }
 
-    /** Runs one shell command on the node; returns its output. */
+    /**
+     * What {@code bin/client} prints when its SSH session broke before the command ran (seen once in
+     * a few hundred CI commands on a loaded machine: "[ssh-connection]: Failed (IOException) to
+     * execute: Broken pipe").
+     */
+    private static final java.util.regex.Pattern SSH_TRANSPORT_FAILURE =
+        java.util.regex.Pattern.compile("\\A\\s*\\[ssh-[a-z-]+\\]: Failed \\([A-Za-z]+\\) to execute: [^\\n]*\\s*\\z");
+
+    /**
+     * Runs one shell command on the node; returns its output. A broken SSH session (the whole output
+     * is the client's transport failure: the session broke, in every case seen before the command ran)
+     * is tried again, at most twice.
+     */
     String exec(String command) throws Exception {
+        String out = execOnce(command);
+        for (int retry = 1; retry <= 2 && SSH_TRANSPORT_FAILURE.matcher(out).matches(); retry++) {
+            System.out.println("external node " + home + ": bin/client failed (" + out.trim() + "); trying '" + command
+                + "' again (" + retry + "/2)");
+            Thread.sleep(500L * retry); // back off before a new session; there is no condition to wait for
+            out = execOnce(command);
+        }
+        return out;
+    }
+
+    private String execOnce(String command) throws Exception {
         List<String> cmd = prefixed(home.resolve("bin/client").toString(), "-h", "127.0.0.1", "-a", String.valueOf(sshPort),
             "-u", "karaf", "-p", "karaf", "-r", "5", "-d", "1", "-b");
         // output to a file, so that a client that hangs cannot block us beyond the wait below
