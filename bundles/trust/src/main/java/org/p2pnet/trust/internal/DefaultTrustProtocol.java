@@ -27,6 +27,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.p2pnet.api.InputDrops;
 import org.p2pnet.api.NodeSigner;
 import org.p2pnet.api.PeerChannel;
 import org.p2pnet.api.PeerId;
@@ -63,9 +64,10 @@ import org.slf4j.LoggerFactory;
  * trust component's {@link TrustSettingsSource}, read at each run and each answer.
  */
 @Component(immediate = true,
-        service = {TrustProtocol.class, PacketHandler.class},
-        property = {Constants.SERVICE_RANKING + ":Integer=0", PacketHandler.TYPE_PROPERTY + "=" + PacketTypes.TRUST})
-public final class DefaultTrustProtocol implements TrustProtocol, PacketHandler {
+        service = {TrustProtocol.class, PacketHandler.class, InputDrops.class},
+        property = {Constants.SERVICE_RANKING + ":Integer=0", PacketHandler.TYPE_PROPERTY + "=" + PacketTypes.TRUST,
+            InputDrops.SOURCE_PROPERTY + "=trust"})
+public final class DefaultTrustProtocol implements TrustProtocol, PacketHandler, InputDrops {
     static final int MAX_PENDING_PER_CHANNEL = 4;
     static final int ANSWERS_PER_MINUTE = 8;
     /** A run still unanswered after this long is dropped (the core times it out well before). */
@@ -312,6 +314,17 @@ public final class DefaultTrustProtocol implements TrustProtocol, PacketHandler 
         refused.increment();
         LOG.info("Trust protocol refused {} on {}: {}", p.channel().peerId().shortForm(), p.channel().channelId(), why);
         p.result().completeExceptionally(new TrustRefusedException(why));
+    }
+
+    @Override
+    public String source() {
+        return "trust";
+    }
+
+    /** Ignored TRUST packets by {@link Drop} kind. */
+    @Override
+    public java.util.Map<String, Long> counts() {
+        return InputDrops.byName(drops.counts());
     }
 
     // ---------------------------------------------------------------- for tests and status

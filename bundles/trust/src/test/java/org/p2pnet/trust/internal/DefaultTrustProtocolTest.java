@@ -415,6 +415,7 @@ class DefaultTrustProtocolTest {
         b.handle(ba, () -> PacketTypes.TRUST);
 
         assertEquals(bad.size() + 2, b.dropped(DefaultTrustProtocol.Drop.MALFORMED));
+        assertEquals(bad.size() + 2, b.count("MALFORMED"), "published as InputDrops: " + b.counts());
         assertTrue(ba.sent.isEmpty(), "nothing answered");
         assertEquals(0, b.answered());
     }

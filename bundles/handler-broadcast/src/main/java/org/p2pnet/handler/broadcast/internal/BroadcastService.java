@@ -31,6 +31,7 @@ import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.p2pnet.api.InputDrops;
 import org.p2pnet.api.PeerChannel;
 import org.p2pnet.api.PeerId;
 import org.p2pnet.api.PeerNetwork;
@@ -63,11 +64,11 @@ import org.slf4j.LoggerFactory;
  * never a network thread; relaying only queues writes on the channels. Deactivation stops that
  * thread and forgets the seen-cache.
  */
-@Component(service = {Broadcasts.class, PacketHandler.class},
-        property = PacketHandler.TYPE_PROPERTY + "=" + PacketTypes.BROADCAST,
+@Component(service = {Broadcasts.class, PacketHandler.class, InputDrops.class},
+        property = {PacketHandler.TYPE_PROPERTY + "=" + PacketTypes.BROADCAST, InputDrops.SOURCE_PROPERTY + "=broadcast"},
         configurationPid = BroadcastService.PID)
 @Designate(ocd = BroadcastService.Config.class)
-public class BroadcastService implements Broadcasts, PacketHandler {
+public class BroadcastService implements Broadcasts, PacketHandler, InputDrops {
     /** The configuration PID. */
     public static final String PID = "org.p2pnet.handler.broadcast";
 
@@ -420,6 +421,17 @@ public class BroadcastService implements Broadcasts, PacketHandler {
             refused += n;
         }
         return new Stats(originated.sum(), delivered.sum(), duplicates.sum(), relayed.sum(), refused);
+    }
+
+    @Override
+    public String source() {
+        return "broadcast";
+    }
+
+    /** Refused broadcasts by {@link Refusal} kind. */
+    @Override
+    public Map<String, Long> counts() {
+        return InputDrops.byName(refusals.counts());
     }
 
     /** Refusals by kind, for tests and diagnostics. */

@@ -234,6 +234,9 @@ class BroadcastServiceTest {
         service.handle(a, packet("x".repeat(100)));
 
         assertEquals(1, service.refused(Refusal.TOO_LARGE));
+        assertEquals(1, service.count("TOO_LARGE"), "published as InputDrops: " + service.counts());
+        assertEquals(java.util.Arrays.stream(Refusal.values()).map(Enum::name).toList(),
+            java.util.List.copyOf(service.counts().keySet()), "every kind listed, zeros too");
         assertEquals(1, service.recent(10).size());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> service.broadcast("t", "y".repeat(101)));

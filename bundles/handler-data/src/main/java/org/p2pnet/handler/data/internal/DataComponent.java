@@ -28,6 +28,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.p2pnet.api.PeerEvent;
 import org.p2pnet.api.PeerId;
+import org.p2pnet.api.InputDrops;
 import org.p2pnet.api.PeerListener;
 import org.p2pnet.api.PeerNetwork;
 import org.p2pnet.api.data.DataListener;
@@ -48,9 +49,10 @@ import org.slf4j.LoggerFactory;
  * {@link DataListener} whiteboard. Deactivation stops its threads; transfers under way become
  * INTERRUPTED and keep their part files.
  */
-@Component(service = {DataTransfers.class, PeerListener.class}, immediate = true, configurationPid = DataComponent.PID)
+@Component(service = {DataTransfers.class, PeerListener.class, InputDrops.class}, immediate = true,
+        configurationPid = DataComponent.PID, property = InputDrops.SOURCE_PROPERTY + "=data")
 @Designate(ocd = DataComponent.Config.class)
-public class DataComponent implements DataTransfers, PeerListener {
+public class DataComponent implements DataTransfers, PeerListener, InputDrops {
     /** The configuration PID. */
     public static final String PID = "org.p2pnet.handler.data";
 
@@ -199,6 +201,17 @@ public class DataComponent implements DataTransfers, PeerListener {
         } catch (IllegalStateException alreadyGone) {
             // the framework unregisters a stopping bundle's services itself
         }
+    }
+
+    @Override
+    public String source() {
+        return "data";
+    }
+
+    /** Dropped DATA and DATA_CONTROL input (and files left alone) by {@link Problem} kind. */
+    @Override
+    public Map<String, Long> counts() {
+        return InputDrops.byName(engine.problems());
     }
 
     long rejectedConfigurations() {

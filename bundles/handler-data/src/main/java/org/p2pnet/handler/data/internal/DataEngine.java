@@ -1382,6 +1382,11 @@ final class DataEngine implements DataTransfers, PeerListener {
         return drops.count(p);
     }
 
+    /** Every {@link Problem} kind with its count, in declaration order. */
+    Map<Problem, Long> problems() {
+        return drops.counts();
+    }
+
     /** The largest chunk buffer this engine allocated. */
     long largestBuffer() {
         return largestBuffer.get();

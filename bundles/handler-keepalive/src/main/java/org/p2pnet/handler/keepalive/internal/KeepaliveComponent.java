@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.p2pnet.api.InputDrops;
 import org.p2pnet.api.PeerNetwork;
 import org.p2pnet.api.packet.PacketHandler;
 import org.p2pnet.api.packet.PacketTypes;
@@ -34,10 +35,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Without a scheduler the handlers still answer PINGs; nothing is pinged. The component owns no
  * thread, socket or timer: deactivation unregisters the three services and forgets every channel.
+ * DS publishes the component itself as the {@code keepalive} {@link InputDrops}.
  */
-@Component(service = {}, immediate = true, configurationPid = KeepaliveComponent.PID)
+@Component(service = InputDrops.class, immediate = true, configurationPid = KeepaliveComponent.PID,
+        property = InputDrops.SOURCE_PROPERTY + "=keepalive")
 @Designate(ocd = KeepaliveComponent.Config.class)
-public class KeepaliveComponent {
+public class KeepaliveComponent implements InputDrops {
     /** The configuration PID. */
     public static final String PID = "org.p2pnet.handler.keepalive";
     /** The routine's {@value Routine#NAME_PROPERTY}. */
@@ -171,6 +174,17 @@ public class KeepaliveComponent {
 
     Keepalive keepalive() {
         return keepalive;
+    }
+
+    @Override
+    public String source() {
+        return "keepalive";
+    }
+
+    /** Ignored PING and PONG packets by {@link Ignored} kind. */
+    @Override
+    public java.util.Map<String, Long> counts() {
+        return InputDrops.byName(keepalive.stats().ignored());
     }
 
     long rejectedConfigurations() {

@@ -27,6 +27,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.p2pnet.api.ChannelDirection;
+import org.p2pnet.api.InputDrops;
 import org.p2pnet.api.PeerAddress;
 import org.p2pnet.api.PeerChannel;
 import org.p2pnet.api.PeerEvent;
@@ -65,11 +66,11 @@ import org.slf4j.LoggerFactory;
  * is logged at debug) and the core's {@code offer} only starts a dial. The component has no thread
  * of its own.
  */
-@Component(service = {PacketHandler.class, PeerListener.class}, immediate = true,
-        property = PacketHandler.TYPE_PROPERTY + "=" + PacketTypes.PEER_GROUP,
+@Component(service = {PacketHandler.class, PeerListener.class, InputDrops.class}, immediate = true,
+        property = {PacketHandler.TYPE_PROPERTY + "=" + PacketTypes.PEER_GROUP, InputDrops.SOURCE_PROPERTY + "=peer-group"},
         configurationPid = PeerExchange.PID)
 @Designate(ocd = PeerExchange.Config.class)
-public class PeerExchange implements PacketHandler, PeerListener {
+public class PeerExchange implements PacketHandler, PeerListener, InputDrops {
     public static final String PID = "org.p2pnet.handler.peergroup";
     /** {@link DiscoveredPeer#source()} of the offers this component makes. */
     public static final String SOURCE = "peer-exchange";
@@ -491,6 +492,19 @@ public class PeerExchange implements PacketHandler, PeerListener {
 
     PeerExchangeSettings settings() {
         return settings;
+    }
+
+    @Override
+    public String source() {
+        return "peer-group";
+    }
+
+    /** Unused PEER_GROUP requests and entries by {@link Drop} kind (entries are counted one by one). */
+    @Override
+    public Map<String, Long> counts() {
+        Map<Drop, Long> counts = new EnumMap<>(Drop.class);
+        drops.forEach((d, n) -> counts.put(d, n.sum()));
+        return InputDrops.byName(counts);
     }
 
     long rejectedConfigurations() {

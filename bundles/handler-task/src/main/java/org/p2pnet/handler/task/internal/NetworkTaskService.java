@@ -31,6 +31,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.p2pnet.api.DisconnectReason;
+import org.p2pnet.api.InputDrops;
 import org.p2pnet.api.NodeIdentity;
 import org.p2pnet.api.NodeSigner;
 import org.p2pnet.api.PeerChannel;
@@ -70,9 +71,10 @@ import org.slf4j.LoggerFactory;
  * Bad input is refused with a reason, counted and logged at most once a second; it never throws
  * into the core.
  */
-@Component(name = NetworkTaskService.NAME, service = {PacketHandler.class, NetworkTasks.class}, immediate = true,
-        property = PacketHandler.TYPE_PROPERTY + "=" + NetworkTasks.PACKET_TYPE)
-public final class NetworkTaskService implements PacketHandler, NetworkTasks {
+@Component(name = NetworkTaskService.NAME, service = {PacketHandler.class, NetworkTasks.class, InputDrops.class},
+        immediate = true,
+        property = {PacketHandler.TYPE_PROPERTY + "=" + NetworkTasks.PACKET_TYPE, InputDrops.SOURCE_PROPERTY + "=task"})
+public final class NetworkTaskService implements PacketHandler, NetworkTasks, InputDrops {
     /** The component name (it takes no configuration). */
     public static final String NAME = "org.p2pnet.handler.task";
     /** How far in the future a task's issuedAt may be, for clocks that disagree a little. */
@@ -566,6 +568,17 @@ public final class NetworkTaskService implements PacketHandler, NetworkTasks {
     }
 
     // ------------------------------------------------------------------ for tests
+
+    @Override
+    public String source() {
+        return "task";
+    }
+
+    /** Refused tasks by {@link Refusal} kind. */
+    @Override
+    public Map<String, Long> counts() {
+        return InputDrops.byName(log.refusals());
+    }
 
     TaskLog log() {
         return log;

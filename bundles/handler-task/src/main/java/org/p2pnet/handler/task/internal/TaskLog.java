@@ -107,4 +107,11 @@ final class TaskLog {
     long count(Refusal reason) {
         return refusals.get(reason).sum();
     }
+
+    /** Every refusal kind with its count, in declaration order. */
+    Map<Refusal, Long> refusals() {
+        Map<Refusal, Long> counts = new EnumMap<>(Refusal.class);
+        refusals.forEach((r, n) -> counts.put(r, n.sum()));
+        return counts;
+    }
 }
