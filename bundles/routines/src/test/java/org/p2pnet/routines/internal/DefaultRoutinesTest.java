@@ -75,6 +75,31 @@ class DefaultRoutinesTest {
     }
 
     @Test
+    void maintainMinimumPeersDialsOthersAtOnceWhenACandidateRefusesAndStopsWhenAllAreTried() throws Exception {
+        network.minPeers = 2;
+        // the book's first choices are gone for good (a just-killed peer refuses at once)
+        network.book.addAll(List.of(RoutineNetwork.entry('a', 1), RoutineNetwork.entry('b', 2),
+                RoutineNetwork.entry('c', 3), RoutineNetwork.entry('d', 4)));
+        CompletableFuture<org.p2pnet.api.PeerChannel> refused = CompletableFuture.failedFuture(
+                new ChannelException(org.p2pnet.api.DisconnectReason.CONNECTION_LOST, "connection refused"));
+        network.connectOutcomes.put(new PeerAddress("192.0.2.1", 7700), refused);
+        network.connectOutcomes.put(new PeerAddress("192.0.2.2", 7700), refused);
+        network.connectOutcome = CompletableFuture.completedFuture(channel('c', TrustLevel.DEFAULT));
+
+        new MaintainMinimumPeersRoutine(network, Map.of()).run();
+
+        assertEquals(List.of(new PeerAddress("192.0.2.1", 7700), new PeerAddress("192.0.2.2", 7700),
+                new PeerAddress("192.0.2.3", 7700), new PeerAddress("192.0.2.4", 7700)), network.dialled,
+                "the two refusals did not leave the node short until the next run");
+
+        // every candidate refuses: each is dialled once, then the run ends
+        network.dialled.clear();
+        network.connectOutcome = refused;
+        new MaintainMinimumPeersRoutine(network, Map.of()).run();
+        assertEquals(4, network.dialled.size(), "no candidate dialled twice in one run: " + network.dialled);
+    }
+
+    @Test
     void maintainMinimumPeersWithNoCandidateDialsNobody() throws Exception {
         network.minPeers = 3;
 

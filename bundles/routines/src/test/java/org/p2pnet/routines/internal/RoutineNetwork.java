@@ -34,6 +34,8 @@ class RoutineNetwork extends RecordingPeerNetwork {
     DiscernResult discernResult = new DiscernResult(0, 0, 0);
     /** What connect answers; never completes unless a test says otherwise. */
     CompletionStage<PeerChannel> connectOutcome = new CompletableFuture<>();
+    /** Outcomes by address, before {@link #connectOutcome}. */
+    final java.util.Map<PeerAddress, CompletionStage<PeerChannel>> connectOutcomes = new java.util.HashMap<>();
     int saves;
     RuntimeException saveFailure;
 
@@ -63,7 +65,7 @@ class RoutineNetwork extends RecordingPeerNetwork {
     @Override
     public CompletionStage<PeerChannel> connect(PeerAddress address) {
         dialled.add(address);
-        return connectOutcome;
+        return connectOutcomes.getOrDefault(address, connectOutcome);
     }
 
     @Override
