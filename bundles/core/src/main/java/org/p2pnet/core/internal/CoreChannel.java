@@ -86,6 +86,7 @@ final class CoreChannel implements PeerChannel, ChannelSink {
     private final AtomicLong trustRun = new AtomicLong();
     /** The channel was admitted while no inbound policy was installed: a policy that binds re-admits it. */
     private final AtomicBoolean admittedFailClosed = new AtomicBoolean();
+    private final AtomicBoolean awaitingProtocol = new AtomicBoolean();
     /** How the channel closed, once it did. */
     private volatile DisconnectRecord closedHow;
 
@@ -161,6 +162,16 @@ final class CoreChannel implements PeerChannel, ChannelSink {
     /** @return true (once) when the channel was admitted while the core failed closed */
     boolean takeAdmittedFailClosed() {
         return admittedFailClosed.getAndSet(false);
+    }
+
+    /** Remembers that the policy asked for a trust protocol run when none was installed. */
+    void awaitProtocol() {
+        awaitingProtocol.set(true);
+    }
+
+    /** @return true (once) when a trust protocol run is still owed to this channel */
+    boolean takeAwaitingProtocol() {
+        return awaitingProtocol.getAndSet(false);
     }
 
     /** Counts one packet dropped for its trust level. @return the channel's count so far */

@@ -124,11 +124,13 @@ final class Dispatcher {
     }
 
     /**
-     * True when packets of the type may wait for a handler: a built-in type, or one that has had
-     * a handler since the core started.
+     * True when packets of the type may wait for a handler: a built-in type, {@code TRUST} (the
+     * default trust protocol's type: a peer's challenge may arrive before this node's trust bundle
+     * has started, and dropping it would leave the channel untrusted on the peer's side for good), or
+     * one that has had a handler since the core started.
      */
     boolean buffers(String type) {
-        return PacketTypes.BUILT_IN.contains(type) || handledTypes.contains(type);
+        return PacketTypes.BUILT_IN.contains(type) || PacketTypes.TRUST.equals(type) || handledTypes.contains(type);
     }
 
     /** Logs, once per type (for the first types only), that packets of a never-handled type are dropped. */

@@ -707,6 +707,27 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
 
     void addTrustProtocol(LazyService<TrustProtocol> protocol, ServiceReference<?> ref) {
         protocols.add(protocol, ref);
+        execute(this::runOwedTrustProtocols);
+    }
+
+    /**
+     * A trust protocol bound: channels whose policy asked for a run while none was installed (a node
+     * whose trust bundle starts after its first channels, such as one restarted after a crash that
+     * redials its address book at once) get that run now, instead of staying at their admitted level
+     * for their whole life.
+     */
+    private void runOwedTrustProtocols() {
+        for (CoreChannel channel : registry.registered()) {
+            if (!running || protocols.first().isEmpty()) {
+                return;
+            }
+            if (channel.isOpen() && channel.takeAwaitingProtocol()) {
+                LOG.info("Trust of {}: running the trust protocol now installed (the channel opened before it)",
+                        channel.peerId().shortForm());
+                channel.startPending();
+                runTrustProtocol(channel);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- transport life
@@ -1860,7 +1881,8 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         long token = channel.nextTrustRun();
         Optional<TrustProtocol> protocol = protocols.first();
         if (protocol.isEmpty()) {
-            LOG.debug("No trust protocol is installed: {} stays at {}", channel, channel.trustLevel());
+            LOG.debug("No trust protocol is installed yet: {} stays at {} until one is", channel, channel.trustLevel());
+            channel.awaitProtocol();
             channel.endPending();
             return;
         }

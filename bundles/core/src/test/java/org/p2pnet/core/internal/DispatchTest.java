@@ -487,6 +487,24 @@ class DispatchTest extends NodeTestSupport {
     }
 
     /**
+     * Finding (issue 10 soak): a node restarted after a crash dials its peers before its trust
+     * bundle has started; the peers' TRUST challenges were dropped as a never-handled type, their
+     * protocol runs timed out and the channels stayed at DEFAULT on their side for good.
+     */
+    @Test
+    void trustPacketsWaitForTheTrustHandlerEvenBeforeItWasEverRegistered() {
+        node = TestNode.start(dir);
+        FakeChannel c = connectPeer("10.0.0.2");
+        c.receive(custom(PacketTypes.TRUST, "challenge", 1));
+        assertEquals(1, info(PacketTypes.TRUST).buffered());
+        assertEquals(0, info(PacketTypes.TRUST).dropped());
+
+        RecordingHandler trust = new RecordingHandler();
+        node.bind(trust, PacketTypes.TRUST, 0);
+        assertEquals(1, trust.count(), "delivered once the trust bundle's handler is there");
+    }
+
+    /**
      * Finding: when a delivery during a drain rethrew a VirtualMachineError, the other types the
      * handler took over stayed draining for ever and network threads receiving them blocked.
      */

@@ -429,6 +429,34 @@ class TrustTest extends NodeTestSupport {
         assertTrue(channel(second).isOpen());
     }
 
+    /**
+     * Finding (issue 10 soak): a node restarted after a crash admitted its first channels while its
+     * trust bundle had registered the policy but not yet the protocol; those channels stayed at their
+     * admitted level for good. The protocol now runs on them when it is bound.
+     */
+    @Test
+    void aProtocolBoundAfterTheChannelsRunsOnThoseThatWantedOne() {
+        node = TestNode.start(dir);
+        node.allowAll.admission = new Admission(TrustLevel.DEFAULT, true, InboundMode.EVENT);
+        handlers();
+        RemotePeer early = new RemotePeer();
+        inbound("10.0.0.2", early);
+        assertFalse(channel(early).trustPending(), "no protocol installed: nothing to wait for");
+        node.allowAll.admission = new Admission(TrustLevel.DEFAULT, false, InboundMode.EVENT);
+        RemotePeer noRunWanted = new RemotePeer();
+        inbound("10.0.0.3", noRunWanted);
+
+        ManualProtocol protocol = bindProtocol();
+        Await.until("the owed run starts", () -> protocol.runs.size() == 1);
+        assertEquals(early.id, protocol.runs.get(0).peerId(), "only the channel whose policy wanted a run");
+        protocol.outcome.complete(TrustLevel.ENHANCED);
+        Await.until("elevated", () -> channel(early).trustLevel() == TrustLevel.ENHANCED);
+        assertEquals(TrustLevel.DEFAULT, channel(noRunWanted).trustLevel());
+
+        ManualProtocol another = bindProtocol();
+        assertTrue(another.runs.isEmpty() && protocol.runs.size() == 1, "a run is owed once, not at every binding");
+    }
+
     @Test
     void heldPacketsAreBoundedAndTheRestDroppedAndCounted() {
         node = TestNode.start(dir, "maxUntrustedPackets", 1000);
