@@ -130,6 +130,13 @@ public class ChurnIT {
                 third.isBefore(killedAt) ? "never below " + MIN_PEERS : MIN_PEERS + "rd live channel " + ms + " ms after the kill"));
         }
         System.out.println(report);
+        if (!within) {
+            // what the slow nodes knew and logged, for the next reader of a failed run
+            for (ExternalNode node : survivors) {
+                System.out.println("--- " + ids.get(node).substring(0, 12) + " p2p:addressbook\n" + node.exec("p2p:addressbook")
+                    + "\np2p:routines\n" + node.exec("p2p:routines") + "\n" + node.logs());
+            }
+        }
         assertTrue("every survivor held " + MIN_PEERS + " live channels within " + HEAL_BOUND.toSeconds() + " s\n" + report,
             within);
 

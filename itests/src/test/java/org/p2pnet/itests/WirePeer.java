@@ -92,6 +92,11 @@ public final class WirePeer implements AutoCloseable {
         return theirs;
     }
 
+    /** How long a read waits (10 s unless changed). */
+    public void readTimeout(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+    }
+
     private void use(Socket s) throws IOException {
         socket = s;
         socket.setSoTimeout(10_000);
@@ -112,15 +117,22 @@ public final class WirePeer implements AutoCloseable {
 
     /** Sends an IDENTITY with our key, claiming {@code claimedPeerId} (ours, or a forged one). */
     public void sendIdentity(String networkName, String claimedPeerId) throws IOException {
-        Map<String, Object> identity = new LinkedHashMap<>();
+        Map<String, Object> identity = identityFields(networkName);
         identity.put("peerId", claimedPeerId);
+        send("IDENTITY", identity);
+    }
+
+    /** The fields of a correct IDENTITY of ours, in wire order, for a test to change one before sending. */
+    public Map<String, Object> identityFields(String networkName) {
+        Map<String, Object> identity = new LinkedHashMap<>();
+        identity.put("peerId", peerId);
         identity.put("publicKey", Base64.getEncoder().encodeToString(key.getPublic().getEncoded()));
         identity.put("keyAlgorithm", "Ed25519");
         identity.put("listenPort", 0);
         identity.put("networkName", networkName);
         identity.put("protocolVersion", 1);
         identity.put("agent", "itest-wirepeer");
-        send("IDENTITY", identity);
+        return identity;
     }
 
     public void sendMessage(String id, String text) throws IOException {
