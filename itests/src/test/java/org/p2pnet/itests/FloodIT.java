@@ -181,8 +181,15 @@ public class FloodIT {
         sampler.phase("storm");
         messenger.phase("storm");
         FloodSockets.Storm storm = FloodSockets.datagramStorm(discoveryPort, network, 15_000, 10, 150_000);
-        Thread.sleep(500); // let the receiver drain what the kernel still holds before we read its counters
-        JsonNode discoveryAfter = NodeViews.json(targetShell.exec("p2p:discovery --json").output(), '{', '}');
+        // the receiver drains what the kernel still holds: read the counters once two reads agree
+        JsonNode[] settled = {discoveryBefore, null};
+        P2pnetTestSupport.waitFor("the discovery receiver drained the storm", Duration.ofSeconds(20), () -> {
+            JsonNode now = NodeViews.json(targetShell.exec("p2p:discovery --json").output(), '{', '}');
+            boolean same = settled[1] != null && now.path("received").asLong() == settled[1].path("received").asLong();
+            settled[1] = now;
+            return same && now.path("received").asLong() > discoveryBefore.path("received").asLong();
+        });
+        JsonNode discoveryAfter = settled[1];
         long received = discoveryAfter.path("received").asLong() - discoveryBefore.path("received").asLong();
         long offered = discoveryAfter.path("offered").asLong() - discoveryBefore.path("offered").asLong();
         Map<String, Long> drops = new LinkedHashMap<>();
