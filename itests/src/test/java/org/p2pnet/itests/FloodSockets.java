@@ -82,7 +82,7 @@ final class FloodSockets {
                         live++;
                     } catch (IOException refused) {
                         connectFailed++;
-                        ch.close();
+                        abort(ch);
                     }
                 }
                 maxOpen = Math.max(maxOpen, open);
@@ -119,7 +119,7 @@ final class FloodSockets {
                         }
                         live--;
                         key.cancel();
-                        ch.close();
+                        abort(ch);
                     }
                 }
                 selector.selectedKeys().clear();
@@ -147,7 +147,7 @@ final class FloodSockets {
     }
 
     /**
-     * Connects to {@code target} and closes at once (a normal close, FIN), at {@code perSecond}, for
+     * Connects to {@code target} and closes at once (with a reset, see {@link #abort}), at {@code perSecond}, for
      * {@code seconds}: at most {@code maxConnects} connects, at most 2,000 in progress at a time,
      * nothing started after {@code seconds}, and whatever still connects 3 s later is abandoned (closed).
      */
@@ -177,7 +177,7 @@ final class FloodSockets {
                             ch.bind(source(initiated, sources));
                             if (ch.connect(target)) {
                                 completed++;
-                                ch.close();
+                                abort(ch);
                             } else {
                                 ch.register(selector, SelectionKey.OP_CONNECT);
                                 pending.add(ch);
@@ -185,7 +185,7 @@ final class FloodSockets {
                             }
                         } catch (IOException e) {
                             failed++;
-                            ch.close();
+                            abort(ch);
                         }
                     }
                 }
@@ -200,7 +200,7 @@ final class FloodSockets {
                     }
                     inProgress--;
                     key.cancel();
-                    ch.close();
+                    abort(ch);
                 }
                 selector.selectedKeys().clear();
                 if (pending.size() > 4096) {
@@ -294,10 +294,26 @@ final class FloodSockets {
     private static void closeAll(List<SocketChannel> channels) {
         for (SocketChannel ch : channels) {
             try {
-                ch.close();
+                abort(ch);
             } catch (IOException ignored) {
                 // closing anyway
             }
         }
+    }
+
+    /**
+     * Closes with a reset (SO_LINGER 0) rather than a FIN: tens of thousands of flood sockets would
+     * otherwise sit in TIME_WAIT or FIN_WAIT for minutes, crowding loopback's ephemeral ports, and a
+     * later test's freshly chosen free port was once taken meanwhile (TwoNodesIT after FloodIT in CI).
+     */
+    static void abort(SocketChannel ch) throws IOException {
+        if (ch.isOpen()) {
+            try {
+                ch.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+            } catch (IOException | UnsupportedOperationException notNow) {
+                // a channel that cannot take the option any more is closed plainly
+            }
+        }
+        ch.close();
     }
 }
