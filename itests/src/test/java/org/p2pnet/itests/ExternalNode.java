@@ -243,6 +243,9 @@ final class ExternalNode implements AutoCloseable {
      * is tried again, at most twice.
      */
     String exec(String command) throws Exception {
+        if (commandPrefix.isEmpty() && IN_PROCESS_SSH) {
+            return execInProcess(command);
+        }
         String out = execOnce(command);
         for (int retry = 1; retry <= 2 && SSH_TRANSPORT_FAILURE.matcher(out).matches(); retry++) {
             System.out.println("external node " + home + ": bin/client failed (" + out.trim() + "); trying '" + command
@@ -251,6 +254,39 @@ final class ExternalNode implements AutoCloseable {
             out = execOnce(command);
         }
         return out;
+    }
+
+    /**
+     * Whether this JVM can talk SSH itself ({@link ConsoleSsh}): on the failsafe class path, yes; in a
+     * Pax Exam container, only if its probe can see Apache SSHD. Without it, {@code bin/client} runs.
+     */
+    private static final boolean IN_PROCESS_SSH = canLoad("org.apache.sshd.client.SshClient");
+
+    private static boolean canLoad(String className) {
+        try {
+            Class.forName(className, false, ExternalNode.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return false;
+        }
+    }
+
+    /**
+     * The command over an SSH session of this JVM: what {@code bin/client -r 5 -d 1} does (a console
+     * not up yet is tried 5 times, a second apart, then its failure is the output), without a JVM
+     * start per command. Nodes in a namespace keep {@code bin/client}: their loopback is not ours.
+     */
+    private String execInProcess(String command) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return ConsoleSsh.exec(sshPort, command, Duration.ofSeconds(60));
+            } catch (ConsoleSsh.NotConnected notUp) {
+                if (attempt >= 5) {
+                    return "console not reachable: " + notUp.getMessage() + "\n";
+                }
+                Thread.sleep(1000); // bin/client's retry delay; the console gives no event to wait for
+            }
+        }
     }
 
     private String execOnce(String command) throws Exception {
