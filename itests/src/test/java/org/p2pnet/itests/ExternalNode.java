@@ -20,7 +20,8 @@ import java.util.stream.Stream;
 
 /**
  * A second p2pnet node in its own JVM, unpacked from the same distribution the test boots,
- * driven through its SSH console with {@code bin/client} in batch mode.
+ * driven through its SSH console: over an SSH session of the test's JVM ({@link ConsoleSsh}) when
+ * Apache SSHD is on its class path, else with {@code bin/client} in batch mode.
  *
  * <p>With a command prefix (see {@link #inNamespace}), {@code bin/karaf} and {@code bin/client}
  * run through it, e.g. {@code ip netns exec NS}: the node then lives in that network namespace and
