@@ -1868,6 +1868,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         TrustLevel old = channel.trustLevel();
         channel.trustLevel(level);
         channel.nextTrustRun(); // a protocol run still under way no longer decides
+        channel.takeAwaitingProtocol(); // nor does one owed until a protocol is installed
         LOG.info("Trust of {}: {} -> {}{}", peer.shortForm(), old, level,
                 reason == null || reason.isBlank() ? "" : " (" + reason + ")");
         channel.endPending();

@@ -458,6 +458,23 @@ class TrustTest extends NodeTestSupport {
     }
 
     @Test
+    void anOperatorsDecisionCancelsTheRunOwedToAChannel() {
+        node = TestNode.start(dir);
+        node.allowAll.admission = new Admission(TrustLevel.DEFAULT, true, InboundMode.EVENT);
+        handlers();
+        RemotePeer decided = new RemotePeer();
+        inbound("10.0.0.2", decided);
+        RemotePeer owed = new RemotePeer();
+        inbound("10.0.0.3", owed);
+        node.network.setTrustLevel(decided.id, TrustLevel.ENHANCED, "operator");
+
+        ManualProtocol protocol = bindProtocol();
+        Await.until("the run still owed starts", () -> protocol.runs.size() == 1);
+        assertEquals(owed.id, protocol.runs.get(0).peerId(), "not the channel the operator decided");
+        assertEquals(TrustLevel.ENHANCED, channel(decided).trustLevel());
+    }
+
+    @Test
     void heldPacketsAreBoundedAndTheRestDroppedAndCounted() {
         node = TestNode.start(dir, "maxUntrustedPackets", 1000);
         node.allowAll.admission = new Admission(TrustLevel.DEFAULT, true, InboundMode.EVENT);
