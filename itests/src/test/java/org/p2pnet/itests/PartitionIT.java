@@ -422,42 +422,18 @@ public class PartitionIT {
 
     /** Waits until each host's log holds the broadcast; then checks it holds it exactly once. */
     private void awaitDeliveredOnce(List<Integer> hosts, String id) throws Exception {
-        Map<Integer, Integer> counts = new HashMap<>();
-        try {
-            P2pnetTestSupport.waitFor("broadcast " + id.substring(0, 12) + " delivered on " + hosts, SPREAD, () -> {
-                counts.putAll(copies(hosts, id));
-                return hosts.stream().allMatch(h -> counts.getOrDefault(h, 0) >= 1);
-            });
-        } catch (AssertionError notEverywhere) {
-            fail("broadcast " + id + " did not reach every node of " + hosts + ": copies by node " + counts);
-        }
-        for (int h : hosts) {
-            assertEquals("broadcast " + id.substring(0, 12) + " delivered exactly once on node " + h, 1,
-                counts.get(h).intValue());
-        }
-        System.out.println("broadcast " + id.substring(0, 12) + ": delivered exactly once on each of nodes " + hosts);
+        BroadcastReach.awaitDeliveredOnce(byHost(hosts), id, SPREAD, pool);
     }
 
     /** How many times each host's p2p:messages lists the broadcast. */
-    private Map<Integer, Integer> copies(List<Integer> hosts, String id) throws Exception {
-        Map<Integer, Future<Integer>> futures = new HashMap<>();
-        for (int h : hosts) {
-            ExternalNode node = node(h);
-            futures.put(h, pool.submit(() -> {
-                int n = 0;
-                for (JsonNode m : NodeViews.json(node.exec("p2p:messages --json -n 1000"), '[', ']')) {
-                    if (m.path("broadcast").asBoolean() && id.equals(m.path("id").asText())) {
-                        n++;
-                    }
-                }
-                return n;
-            }));
-        }
-        Map<Integer, Integer> result = new HashMap<>();
-        for (Map.Entry<Integer, Future<Integer>> e : futures.entrySet()) {
-            result.put(e.getKey(), e.getValue().get(90, TimeUnit.SECONDS));
-        }
-        return result;
+    private Map<Integer, Integer> copies(List<Integer> hosts, String id) {
+        return BroadcastReach.copies(byHost(hosts), id, pool);
+    }
+
+    private Map<Integer, ExternalNode> byHost(List<Integer> hosts) {
+        Map<Integer, ExternalNode> byHost = new java.util.LinkedHashMap<>();
+        hosts.forEach(h -> byHost.put(h, node(h)));
+        return byHost;
     }
 
     // ---- helpers
