@@ -4,20 +4,15 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -120,7 +115,7 @@ public class LanNamespacesIT {
     @Before
     public void lanUp() throws Exception {
         Assume.assumeTrue(unavailable, unavailable == null); // each test is reported as skipped, with the reason
-        sessionLock = holdSessionLock();
+        sessionLock = LanSessionLock.hold(lan, null);
         Commands.Result up = Commands.run(List.of("bash", lan.toString(), "up", String.valueOf(HOSTS)), Duration.ofSeconds(60));
         assertEquals("lan.sh up " + HOSTS + ": " + up.out(), 0, up.rc());
         System.out.println(up.out().trim());
@@ -488,42 +483,8 @@ public class LanNamespacesIT {
         return "ip";
     }
 
-    /** One test at a time owns the LAN (another run or the benchmark waits): lan.sh hold-lock. */
-    private static Process holdSessionLock() throws Exception {
-        Process p = new ProcessBuilder("bash", lan.toString(), "hold-lock", "600").redirectErrorStream(true).start();
-        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            } catch (IOException e) {
-                return e.toString();
-            }
-        });
-        String first;
-        try {
-            first = line.get(620, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            p.destroyForcibly();
-            throw new AssertionError("no answer from lan.sh hold-lock within 620 s", e);
-        }
-        if (!"locked".equals(first)) {
-            p.destroyForcibly();
-            fail("lan.sh hold-lock: " + first);
-        }
-        return p;
-    }
-
     private void releaseSessionLock() throws InterruptedException {
-        if (sessionLock == null) {
-            return;
-        }
-        try {
-            sessionLock.getOutputStream().close(); // its cat ends, and the lock with the shell
-        } catch (IOException ignored) {
-            // already gone
-        }
-        if (!sessionLock.waitFor(10, TimeUnit.SECONDS)) {
-            sessionLock.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        LanSessionLock.release(sessionLock);
         sessionLock = null;
     }
 }

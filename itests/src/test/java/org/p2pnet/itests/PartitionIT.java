@@ -2,13 +2,7 @@ package org.p2pnet.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -20,7 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -108,7 +101,7 @@ public class PartitionIT {
     @Before
     public void lanUp() throws Exception {
         Assume.assumeTrue(unavailable, unavailable == null);
-        sessionLock = holdSessionLock();
+        sessionLock = LanSessionLock.hold(lan, PREFIX);
         Commands.Result up = run(List.of("bash", lan.toString(), "up", String.valueOf(HOSTS)), Duration.ofSeconds(60));
         assertEquals("lan.sh up " + HOSTS + ": " + up.out(), 0, up.rc());
         System.out.println(up.out().trim());
@@ -492,44 +485,8 @@ public class PartitionIT {
         return "ip";
     }
 
-    /** One test run at a time owns this prefix's LAN: lan.sh hold-lock. */
-    private static Process holdSessionLock() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", lan.toString(), "hold-lock", "600").redirectErrorStream(true);
-        pb.environment().put("P2PNET_NS_PREFIX", PREFIX);
-        Process p = pb.start();
-        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            } catch (IOException e) {
-                return e.toString();
-            }
-        });
-        String first;
-        try {
-            first = line.get(620, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            p.destroyForcibly();
-            throw new AssertionError("no answer from lan.sh hold-lock within 620 s", e);
-        }
-        if (!"locked".equals(first)) {
-            p.destroyForcibly();
-            fail("lan.sh hold-lock: " + first);
-        }
-        return p;
-    }
-
     private void releaseSessionLock() throws InterruptedException {
-        if (sessionLock == null) {
-            return;
-        }
-        try (OutputStream in = sessionLock.getOutputStream()) {
-            // closing stdin ends its cat, and the lock with the shell
-        } catch (IOException ignored) {
-            // already gone
-        }
-        if (!sessionLock.waitFor(10, TimeUnit.SECONDS)) {
-            sessionLock.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        LanSessionLock.release(sessionLock);
         sessionLock = null;
     }
 }
