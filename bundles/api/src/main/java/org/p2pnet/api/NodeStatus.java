@@ -16,12 +16,23 @@ import java.util.Map;
  * @param packetsOut       packets sent on all channels
  * @param rejections       rejected inputs by reason (malformed frames, handshake failures, refusals …)
  * @param rejectedConfigurations configuration updates refused for an invalid value (the previous one stayed)
+ * @param listenProblem    why the transport is not listening (e.g. its port is taken) and when it is
+ *                         tried next; null while listening or without a transport (since 1.5)
  */
 public record NodeStatus(NodeIdentity identity, PeerAddress listening, boolean acceptInbound, String transport,
                          int inboundChannels, int outboundChannels, int knownPeers,
                          long packetsIn, long packetsOut, Map<DisconnectReason, Long> rejections,
-                         long rejectedConfigurations) {
+                         long rejectedConfigurations, String listenProblem) {
     public NodeStatus {
         rejections = Map.copyOf(rejections);
+    }
+
+    /** A status without a listen problem (the constructor of API 1.4 and earlier). */
+    public NodeStatus(NodeIdentity identity, PeerAddress listening, boolean acceptInbound, String transport,
+                      int inboundChannels, int outboundChannels, int knownPeers,
+                      long packetsIn, long packetsOut, Map<DisconnectReason, Long> rejections,
+                      long rejectedConfigurations) {
+        this(identity, listening, acceptInbound, transport, inboundChannels, outboundChannels, knownPeers, packetsIn,
+                packetsOut, rejections, rejectedConfigurations, null);
     }
 }

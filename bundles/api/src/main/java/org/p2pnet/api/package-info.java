@@ -4,7 +4,7 @@
  * provides, and the {@link org.p2pnet.api.PeerListener} whiteboard SPI.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package org.p2pnet.api;
 
 import org.osgi.annotation.bundle.Export;

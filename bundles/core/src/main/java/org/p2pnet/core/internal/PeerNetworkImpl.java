@@ -732,19 +732,55 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
 
     // ---------------------------------------------------------------- transport life
 
-    /** Under {@link #transportLock}. */
+    /** First wait before the transport is opened again after it could not listen (doubling each time). */
+    static final long LISTEN_RETRY_FIRST_MILLIS = 1_000;
+    /** Longest wait between attempts to open the transport. */
+    static final long LISTEN_RETRY_MAX_MILLIS = 30_000;
+
+    /**
+     * Under {@link #transportLock}. A transport that cannot listen (its port is held by another
+     * process, say one still shutting down) is tried again after 1 s, 2 s, 4 s … up to every 30 s
+     * until it listens, the configuration changes or the transport goes away; meanwhile
+     * {@code p2p:status} says why the node is not listening.
+     */
     private void open(TransportBinding b) {
         CoreSettings s = settings;
         b.opening(true);
         try {
             InetSocketAddress address = b.transport().open(b);
             b.opened(address);
-            LOG.info("Channel transport {} listens on {}", b.name(), address);
+            boolean retried = b.listenProblem() != null;
+            b.listenProblem(null);
+            b.resetRetry();
+            LOG.info("Channel transport {} listens on {}{}", b.name(), address, retried ? " (at last)" : "");
         } catch (IOException | RuntimeException e) {
-            LOG.error("Channel transport {} could not listen on {}: {}. The node keeps running without channels;"
-                    + " change port or bindAddress (config:edit {})", b.name(), hostPort(s), e.getMessage(), PID);
+            long delay = b.nextRetryDelay(LISTEN_RETRY_FIRST_MILLIS, LISTEN_RETRY_MAX_MILLIS);
+            String problem = e.getMessage();
+            String was = b.listenProblem();
+            b.listenProblem(problem + "; next attempt at "
+                    + Instant.now().plusMillis(delay).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            b.retry(schedule(() -> retryOpen(b), delay, TimeUnit.MILLISECONDS));
+            if (was == null) {
+                LOG.error("Channel transport {} could not listen on {}: {}. The node has no channels until it does;"
+                        + " it tries again after {} s, then less and less often (at most every {} s). If the port"
+                        + " stays taken, change port or bindAddress (config:edit {})", b.name(), hostPort(s), problem,
+                        TimeUnit.MILLISECONDS.toSeconds(delay), TimeUnit.MILLISECONDS.toSeconds(LISTEN_RETRY_MAX_MILLIS),
+                        PID);
+            } else {
+                // logged once: later failures show in p2p:status
+                LOG.debug("Channel transport {} still cannot listen on {}: {}", b.name(), hostPort(s), problem);
+            }
         } finally {
             b.opening(false);
+        }
+    }
+
+    /** On the core executor: the scheduled attempt to open a transport that could not listen. */
+    private void retryOpen(TransportBinding b) {
+        synchronized (transportLock) {
+            if (running && binding == b && !b.isDetached() && !b.isOpened()) {
+                open(b);
+            }
         }
     }
 
@@ -755,6 +791,8 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
                 return;
             }
             if (!b.isOpened()) {
+                // new settings: try them now, and from the first delay again should they fail
+                b.resetRetry();
                 open(b);
                 return;
             }
@@ -1215,7 +1253,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         return new NodeStatus(identity(), listening, settings.acceptInbound(), b == null ? null : b.name(),
                 registry.count(ChannelDirection.INBOUND), registry.count(ChannelDirection.OUTBOUND),
                 knownPeers.size(), packetsIn.sum(), packetsOut.sum(), rejections.snapshot(),
-                rejectedConfigurations.sum());
+                rejectedConfigurations.sum(), listening != null || b == null ? null : b.listenProblem());
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.p2pnet.core.internal;
 import java.net.InetSocketAddress;
 import java.security.KeyPair;
 import java.util.Optional;
+import java.util.concurrent.Future;
 
 import org.p2pnet.api.ChannelException;
 import org.p2pnet.api.DisconnectReason;
@@ -31,6 +32,12 @@ final class TransportBinding implements ChannelHost {
     /** True while {@code open} runs: inbound connections may already arrive. */
     private volatile boolean opening;
     private volatile boolean detached;
+    /** Why {@code open} failed last (null once it succeeded), with when it is tried again. */
+    private volatile String listenProblem;
+    /** The next attempt to open after a failure; under the core's transport lock. */
+    private Future<?> retry;
+    /** Delay before the next attempt after a failure (doubles up to the core's maximum). */
+    private long retryDelayMillis;
 
     TransportBinding(PeerNetworkImpl network, ChannelTransport transport) {
         this.network = network;
@@ -85,6 +92,42 @@ final class TransportBinding implements ChannelHost {
     void detach() {
         detached = true;
         bound = null;
+        cancelRetry();
+    }
+
+    String listenProblem() {
+        return listenProblem;
+    }
+
+    void listenProblem(String problem) {
+        listenProblem = problem;
+    }
+
+    /** Under the transport lock: the delay before trying {@code open} again, doubled for the time after. */
+    long nextRetryDelay(long firstMillis, long maxMillis) {
+        long delay = retryDelayMillis == 0 ? firstMillis : retryDelayMillis;
+        retryDelayMillis = Math.min(maxMillis, delay * 2);
+        return delay;
+    }
+
+    /** Under the transport lock: the pending attempt to open again (replacing any earlier one). */
+    void retry(Future<?> next) {
+        cancelRetry();
+        retry = next;
+    }
+
+    /** Under the transport lock: no attempt pending, and the next failure waits the first delay again. */
+    void resetRetry() {
+        cancelRetry();
+        retryDelayMillis = 0;
+    }
+
+    private void cancelRetry() {
+        Future<?> pending = retry;
+        retry = null;
+        if (pending != null) {
+            pending.cancel(false);
+        }
     }
 
     @Override

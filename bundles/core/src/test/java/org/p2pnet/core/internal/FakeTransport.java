@@ -31,6 +31,8 @@ final class FakeTransport implements ChannelTransport {
     volatile IOException openFailure;
     volatile IOException reconfigureFailure;
     final AtomicInteger opens = new AtomicInteger();
+    /** Calls of open, failed ones included. */
+    final AtomicInteger openAttempts = new AtomicInteger();
     final AtomicInteger reconfigures = new AtomicInteger();
     final AtomicInteger closes = new AtomicInteger();
     final List<FakeChannel> channels = new CopyOnWriteArrayList<>();
@@ -57,6 +59,7 @@ final class FakeTransport implements ChannelTransport {
 
     @Override
     public InetSocketAddress open(ChannelHost h) throws IOException {
+        openAttempts.incrementAndGet();
         if (openFailure != null) {
             throw openFailure;
         }

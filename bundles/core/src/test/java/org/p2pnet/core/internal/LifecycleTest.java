@@ -134,6 +134,64 @@ class LifecycleTest extends NodeTestSupport {
     }
 
     @Test
+    void aTransportThatCannotListenIsTriedAgainUntilItDoesAndStatusSaysWhyMeanwhile() {
+        PeerNetworkImpl network = new PeerNetworkImpl(TestConfigs.config(dir), "p2pnet/test");
+        try {
+            FakeTransport transport = new FakeTransport("fake");
+            transport.openFailure = new BindException("Address already in use");
+            network.bindTransport(transport);
+
+            String problem = network.status().listenProblem();
+            assertTrue(problem.contains("Address already in use") && problem.contains("next attempt at"), problem);
+            Await.until("a second attempt to listen", () -> transport.openAttempts.get() >= 2);
+            assertNull(network.status().listening(), "the port is still taken");
+
+            transport.openFailure = null; // the process holding the port went away
+            Await.until("the node listens", () -> network.status().listening() != null);
+            assertEquals(new PeerAddress("0.0.0.0", TestConfigs.config(dir).port()), network.status().listening());
+            assertNull(network.status().listenProblem());
+            assertEquals(1, transport.opens.get());
+        } finally {
+            network.deactivate();
+        }
+    }
+
+    @Test
+    void stoppingTheNodeEndsTheAttemptsToListen() {
+        PeerNetworkImpl network = new PeerNetworkImpl(TestConfigs.config(dir), "p2pnet/test");
+        FakeTransport transport = new FakeTransport("fake");
+        transport.openFailure = new BindException("Address already in use");
+        network.bindTransport(transport);
+        int attempts = transport.openAttempts.get();
+
+        network.deactivate();
+
+        Await.until("no p2pnet-core thread is left", () -> !coreThreadAlive());
+        assertEquals(attempts, transport.openAttempts.get(), "no attempt after the stop");
+    }
+
+    @Test
+    void aTransportThatGoesAwayIsNotTriedAgain() {
+        PeerNetworkImpl network = new PeerNetworkImpl(TestConfigs.config(dir), "p2pnet/test");
+        try {
+            FakeTransport transport = new FakeTransport("fake");
+            transport.openFailure = new BindException("Address already in use");
+            network.bindTransport(transport);
+            FakeTransport other = new FakeTransport("other");
+
+            network.unbindTransport(transport);
+            network.bindTransport(other);
+            int attempts = transport.openAttempts.get();
+            Await.until("the other transport listens", () -> network.status().listening() != null);
+
+            assertEquals(attempts, transport.openAttempts.get());
+            assertEquals("other", network.status().transport());
+        } finally {
+            network.deactivate();
+        }
+    }
+
+    @Test
     void aBetterTransportReplacesTheOneInUse() {
         node = TestNode.start(dir);
         FakeChannel c = node.transport.inbound(FakeTransport.ephemeral("10.0.0.2"), new RemotePeer().identity(7700));

@@ -28,7 +28,9 @@ import org.p2pnet.api.genesis.GenesisClient;
                 + " its inboundWithoutPolicy setting says. Untrusted counts packets dropped because their channel's"
                 + " trust level was too low, and channels closed for sending too many of them. Handlers sums"
                 + " p2p:handlers; LAN discovery, Genesis and Transfers say \"not installed\" when their bundle is"
-                + " not running (p2p:discovery, p2p:bootstrap and p2p:transfers show the details).")
+                + " not running (p2p:discovery, p2p:bootstrap and p2p:transfers show the details). A node whose port"
+                + " is taken says so on the Listening line, with when it tries to listen again (1 s, 2 s, 4 s … then"
+                + " every 30 s).")
 public class StatusCommand extends ReportCommand<StatusCommand.Snapshot> {
 
     @Reference(optional = true)
@@ -70,8 +72,8 @@ public class StatusCommand extends ReportCommand<StatusCommand.Snapshot> {
                             long closedUntrusted, int inboundQueued) {
     }
 
-    /** JSON view of p2p:status. */
-    public record StatusJson(String peerId, String networkName, String listening, String transport,
+    /** JSON view of p2p:status; {@code listenProblem} says why {@code listening} is null (null otherwise). */
+    public record StatusJson(String peerId, String networkName, String listening, String listenProblem, String transport,
                              boolean acceptInbound, int inboundChannels, int outboundChannels, int knownPeers,
                              long packetsIn, long packetsOut, Map<DisconnectReason, Long> rejections,
                              long rejectedConfigurations, TrustJson trust, HandlersJson handlers, LanJson lanDiscovery,
@@ -95,7 +97,8 @@ public class StatusCommand extends ReportCommand<StatusCommand.Snapshot> {
         KeyValueList lines = new KeyValueList()
                 .add("Node id", status.identity().peerId())
                 .add("Network", status.identity().networkName())
-                .add("Listening", status.listening() == null ? "not listening" : status.listening())
+                .add("Listening", status.listening() != null ? status.listening()
+                        : status.listenProblem() == null ? "not listening" : "not listening: " + status.listenProblem())
                 .add("Transport", status.transport() == null ? "none (no channel transport running)" : status.transport())
                 .add("Accept inbound", TextOutput.yesNo(status.acceptInbound()))
                 .add("Trust", trustText(trust))
@@ -202,7 +205,7 @@ public class StatusCommand extends ReportCommand<StatusCommand.Snapshot> {
         NodeStatus status = snapshot.status();
         TrustSummary trust = snapshot.trust();
         return new StatusJson(status.identity().peerId().value(), status.identity().networkName(),
-                JsonOutput.text(status.listening()), status.transport(),
+                JsonOutput.text(status.listening()), status.listenProblem(), status.transport(),
                 status.acceptInbound(), status.inboundChannels(), status.outboundChannels(), status.knownPeers(),
                 status.packetsIn(), status.packetsOut(), rejectionsInReasonOrder(status),
                 status.rejectedConfigurations(), new TrustJson(trust.policy().orElse(null),

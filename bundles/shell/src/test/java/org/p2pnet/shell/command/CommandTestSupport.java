@@ -15,7 +15,8 @@ import org.apache.karaf.shell.support.CommandException;
 /** Runs a command against a {@link FakePeerNetwork} and captures what it prints. */
 abstract class CommandTestSupport {
     final FakePeerNetwork network = new FakePeerNetwork();
-    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    /** What the wired commands printed (reset between two runs in one test). */
+    final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
     /** Wires a command as Karaf would, with its output captured. */
     <C extends P2pCommand> C wired(C command) {

@@ -102,7 +102,7 @@ class StatusCommandTest extends CommandTestSupport {
 
         JsonNode json = runJson(wired(new StatusCommand()));
 
-        assertEquals(List.of("peerId", "networkName", "listening", "transport", "acceptInbound", "inboundChannels",
+        assertEquals(List.of("peerId", "networkName", "listening", "listenProblem", "transport", "acceptInbound", "inboundChannels",
                 "outboundChannels", "knownPeers", "packetsIn", "packetsOut", "rejections", "rejectedConfigurations", "trust",
                 "handlers", "lanDiscovery", "genesis", "transfers"),
                 fieldNames(json));
@@ -126,12 +126,27 @@ class StatusCommandTest extends CommandTestSupport {
     }
 
     @Test
+    void saysWhyTheNodeIsNotListeningAndWhenItTriesAgain() throws Exception {
+        String problem = "cannot listen on 0.0.0.0:7700: Address already in use; next attempt at 2026-11-21T23:50:01Z";
+        network.status = new NodeStatus(network.identity, null, true, "tcp", 0, 0, 0, 0, 0, Map.of(), 0, problem);
+
+        String text = run(wired(new StatusCommand()));
+        printed.reset();
+        JsonNode json = runJson(wired(new StatusCommand()));
+
+        assertEquals("not listening: " + problem, valueOf(text, "Listening"));
+        assertTrue(json.get("listening").isNull());
+        assertEquals(problem, json.get("listenProblem").asText());
+    }
+
+    @Test
     void jsonHasNullListeningWhenNotListening() throws Exception {
         network.status = new NodeStatus(network.identity, null, false, null, 0, 0, 0, 0, 0, Map.of(), 0);
 
         JsonNode json = runJson(wired(new StatusCommand()));
 
         assertTrue(json.get("listening").isNull());
+        assertTrue(json.get("listenProblem").isNull());
         assertTrue(json.get("transport").isNull());
         assertFalse(json.get("rejections").fields().hasNext());
     }
