@@ -226,6 +226,8 @@ public class BroadcastIT {
 
     private void awaitChannels(List<ExternalNode> nodes, String what) throws Exception {
         Map<ExternalNode, Integer> last = new HashMap<>();
+        // a node that could not be asked: why (one node's failure must not hide the others' counts)
+        Map<ExternalNode, String> errors = new HashMap<>();
         try {
             P2pnetTestSupport.waitFor(what + ": every node holds " + MIN_PEERS + " channels", FORM, () -> {
                 Map<ExternalNode, Future<Integer>> counts = new HashMap<>();
@@ -234,17 +236,28 @@ public class BroadcastIT {
                 }
                 boolean all = true;
                 for (Map.Entry<ExternalNode, Future<Integer>> c : counts.entrySet()) {
-                    int n = c.getValue().get(90, TimeUnit.SECONDS);
+                    int n;
+                    try {
+                        n = c.getValue().get(90, TimeUnit.SECONDS);
+                        errors.remove(c.getKey());
+                    } catch (Exception e) {
+                        n = -1;
+                        errors.put(c.getKey(), String.valueOf(e.getCause() == null ? e : e.getCause()));
+                    }
                     last.put(c.getKey(), n);
                     all &= n >= MIN_PEERS;
                 }
                 return all;
             });
         } catch (AssertionError timedOut) {
-            // say which nodes fell short, and why they think so
-            StringBuilder why = new StringBuilder(timedOut.getMessage()).append("; channels per node:");
+            // say which nodes fell short, and why they think so (the summary first: CI shows a part only)
+            StringBuilder why = new StringBuilder(timedOut.getMessage()).append("; channels per node (-1: not asked):");
             for (ExternalNode node : nodes) {
                 why.append(' ').append(last.getOrDefault(node, -1));
+            }
+            for (Map.Entry<ExternalNode, String> e : errors.entrySet()) {
+                why.append("\n").append(e.getKey().home()).append(" could not be asked: ").append(e.getValue())
+                    .append(" (process alive: ").append(e.getKey().isAlive()).append(')');
             }
             int shown = 0;
             for (ExternalNode node : nodes) {

@@ -173,8 +173,12 @@ public class ChurnIT {
         } catch (AssertionError notThere) {
             StringBuilder b = new StringBuilder(what + ": not every node holds " + MIN_PEERS + " live channels\n");
             for (ExternalNode n : nodes) {
-                b.append("  ").append(ids.get(n), 0, 12).append(": ").append(livePeers(last.get(0).get(n), live))
-                    .append('\n');
+                b.append("  ").append(ids.get(n), 0, 12).append(": ").append(livePeers(last.get(0).get(n), live));
+                if (errors.containsKey(n)) {
+                    b.append(" (could not be asked: ").append(errors.get(n)).append("; process alive: ").append(n.isAlive())
+                        .append(')');
+                }
+                b.append('\n');
             }
             for (ExternalNode n : nodes) {
                 if (livePeers(last.get(0).get(n), live) < MIN_PEERS) {
@@ -191,6 +195,9 @@ public class ChurnIT {
         return channels == null ? 0 : channels.stream().map(Channel::peerId).filter(live::contains).distinct().count();
     }
 
+    /** Why a node could not be asked for its channels at the last poll (counted as none). */
+    private final Map<ExternalNode, String> errors = new java.util.concurrent.ConcurrentHashMap<>();
+
     private Map<ExternalNode, List<Channel>> channelsOf(List<ExternalNode> nodes) throws Exception {
         Map<ExternalNode, Future<List<Channel>>> futures = new HashMap<>();
         for (ExternalNode node : nodes) {
@@ -200,8 +207,10 @@ public class ChurnIT {
         for (Map.Entry<ExternalNode, Future<List<Channel>>> e : futures.entrySet()) {
             try {
                 result.put(e.getKey(), e.getValue().get(90, TimeUnit.SECONDS));
+                errors.remove(e.getKey());
             } catch (Exception notNow) {
                 result.put(e.getKey(), List.of());
+                errors.put(e.getKey(), String.valueOf(notNow.getCause() == null ? notNow : notNow.getCause()));
             }
         }
         return result;

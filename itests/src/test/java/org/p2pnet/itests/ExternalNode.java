@@ -126,8 +126,12 @@ final class ExternalNode implements AutoCloseable {
      * does for the moment between the transport and the trust bundle starting).
      */
     private static boolean isReady(String status) {
-        return status.contains("Listening") && !status.contains("fail closed") && !status.contains("failing closed");
+        return LISTENING.matcher(status).find() && !status.contains("fail closed") && !status.contains("failing closed");
     }
+
+    /** p2p:status's Listening line with an address (not "not listening", which a node whose port is taken shows). */
+    private static final java.util.regex.Pattern LISTENING =
+        java.util.regex.Pattern.compile("(?m)^Listening\\s*: (?!not listening)\\S");
 
     /** Waits until the node listens on its p2p port, its console answers and its trust policy is in force; on timeout, says what the node logged. */
     void awaitReady(Duration timeout) throws Exception {
@@ -377,6 +381,11 @@ final class ExternalNode implements AutoCloseable {
     }
 
     /** Kills the node's process at once (SIGKILL, bounded wait): for a node that hangs and would not stop in order. */
+    /** Whether the node's process runs (false before {@link #start()} and after it exited or was killed). */
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
     void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

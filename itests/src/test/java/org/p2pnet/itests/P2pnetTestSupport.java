@@ -151,8 +151,53 @@ public abstract class P2pnetTestSupport {
         return value;
     }
 
-    /** A port free on loopback right now. */
+    /** Ports handed out by {@link #freePort()} in this JVM: none is handed out twice. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Lowest port {@link #freePort()} hands out (above the well-known and most registered services). */
+    private static final int LOWEST = 10_000;
+
+    /**
+     * A port free right now for a node to listen on later, chosen below the kernel's ephemeral
+     * range ({@code net.ipv4.ip_local_port_range}). A port from that range (what binding port 0
+     * gives) may be taken, between this call and the node's bind, as the local port of any outgoing
+     * connection (the tests' own SSH sessions, the nodes' dials): a node then could not listen. Seen
+     * on a loaded 2-core machine with 20 nodes booting at once.
+     */
     public static int freePort() {
+        int below = ephemeralLow();
+        if (below - LOWEST < 1_000) {
+            return kernelChosenPort(); // no room below the range on this machine
+        }
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(LOWEST, below);
+            if (!HANDED_OUT.contains(port) && bindable(port) && HANDED_OUT.add(port)) {
+                return port;
+            }
+        }
+        return kernelChosenPort();
+    }
+
+    /** The low end of the ephemeral range; the IANA default (49152) where /proc does not say. */
+    private static int ephemeralLow() {
+        try {
+            String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+            return Integer.parseInt(range.trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 49_152;
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new java.net.InetSocketAddress(port));
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+
+    private static int kernelChosenPort() {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);
             return s.getLocalPort();
