@@ -1,10 +1,12 @@
 package org.p2pnet.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 
@@ -65,6 +67,37 @@ public class ChannelTcpRestartIT extends P2pnetTestSupport {
                 ListeningSockets.count());
         } else {
             System.out.println("channel-tcp restart: /proc not available, listening sockets not counted");
+        }
+    }
+
+    /**
+     * Another process holds the node's port while channel-tcp starts (an instance still shutting
+     * down, say): p2p:status says why the node is not listening and when it tries again, and the
+     * node listens on its port once it is free, without anyone restarting anything.
+     */
+    @Test
+    public void aNodeWhosePortIsTakenAtStartSaysWhyAndListensOnceThePortIsFree() throws Exception {
+        Bundle tcp = bundle("org.p2pnet.channel.tcp");
+        int port = awaitListening();
+        tcp.stop();
+        waitFor("port " + port + " free after stop", Duration.ofSeconds(15), () -> !accepts(port));
+        try (ServerSocket holder = new ServerSocket()) {
+            holder.bind(new InetSocketAddress(port));
+            tcp.start();
+            waitFor("p2p:status says why the node is not listening", Duration.ofSeconds(15),
+                () -> network.status().listenProblem() != null);
+            String problem = network.status().listenProblem();
+            assertTrue(problem, problem.contains(":" + port) && problem.contains("next attempt at"));
+            assertNull(network.status().listening());
+            String status = shell("p2p:status");
+            assertTrue(status, status.contains("not listening: cannot listen on"));
+        }
+        waitFor("listening on " + port + " once it is free", Duration.ofSeconds(45),
+            () -> network.status().listening() != null);
+        assertEquals(port, network.status().listening().port());
+        assertNull(network.status().listenProblem());
+        try (WirePeer peer = new WirePeer()) {
+            peer.handshake(port, "itest");
         }
     }
 
