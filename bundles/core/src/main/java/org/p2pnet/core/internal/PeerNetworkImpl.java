@@ -13,6 +13,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -758,7 +759,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
             String problem = e.getMessage();
             String was = b.listenProblem();
             b.listenProblem(problem + "; next attempt at "
-                    + Instant.now().plusMillis(delay).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+                    + Instant.now().plusMillis(delay).truncatedTo(ChronoUnit.SECONDS));
             b.retry(schedule(() -> retryOpen(b), delay, TimeUnit.MILLISECONDS));
             if (was == null) {
                 LOG.error("Channel transport {} could not listen on {}: {}. The node has no channels until it does;"
