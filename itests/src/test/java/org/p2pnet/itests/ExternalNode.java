@@ -380,12 +380,12 @@ final class ExternalNode implements AutoCloseable {
         }
     }
 
-    /** Kills the node's process at once (SIGKILL, bounded wait): for a node that hangs and would not stop in order. */
     /** Whether the node's process runs (false before {@link #start()} and after it exited or was killed). */
     boolean isAlive() {
         return process != null && process.isAlive();
     }
 
+    /** Kills the node's process at once (SIGKILL, bounded wait): for a node that hangs and would not stop in order. */
     void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -26,7 +26,9 @@ public class FreePortIT {
         for (int i = 0; i < 500; i++) {
             int port = P2pnetTestSupport.freePort();
             assertTrue("port " + port + " handed out twice", seen.add(port));
-            assertTrue("port " + port + " is in the ephemeral range from " + ephemeralLow, port < ephemeralLow);
+            // a machine whose ephemeral range starts below 11000 leaves no room: freePort then takes the kernel's
+            assertTrue("port " + port + " is in the ephemeral range from " + ephemeralLow,
+                port < ephemeralLow || ephemeralLow < 11_000);
         }
         assertEquals(500, seen.size());
     }
