@@ -57,16 +57,18 @@ public class BroadcastIT {
     public void aBroadcastReachesAllTwentyNodesOnceAndAgainTheFifteenLeftAfterFiveAreKilled() throws Exception {
         String network = "bcast-" + UUID.randomUUID().toString().substring(0, 8);
         int httpPort = P2pnetTestSupport.freePort();
-        ExternalNode genesis = lean(new ExternalNode(Path.of(System.getProperty("p2pnet.bootstrap.tgz")),
+        ExternalNode genesis = new ExternalNode(Path.of(System.getProperty("p2pnet.bootstrap.tgz")),
             Files.createTempDirectory("p2pnet-bcast-genesis-"), P2pnetTestSupport.freePort(), P2pnetTestSupport.freePort(),
-            network).configure("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort)));
+            network).configure("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort))
+            .lean();
         all.add(genesis);
         String url = "http://127.0.0.1:" + httpPort + "/p2pnet/genesis";
         List<ExternalNode> nodes = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
-            ExternalNode node = lean(new ExternalNode(Path.of(System.getProperty("p2pnet.node.tgz")),
+            ExternalNode node = new ExternalNode(Path.of(System.getProperty("p2pnet.node.tgz")),
                 Files.createTempDirectory("p2pnet-bcast-" + i + "-"), P2pnetTestSupport.freePort(),
-                P2pnetTestSupport.freePort(), network).configure("etc/org.p2pnet.discovery.genesis.cfg", "urls", url));
+                P2pnetTestSupport.freePort(), network).configure("etc/org.p2pnet.discovery.genesis.cfg", "urls", url)
+                .lean();
             nodes.add(node);
             all.add(node);
         }
@@ -158,11 +160,6 @@ public class BroadcastIT {
             + "- duplicates: %d in all, %.1f per node on average, at most %d on one node%n%n"
             + "| node | copies sent | duplicates received |%n|---|---:|---:|%n%s%n", what, sent, duplicates,
             (double) duplicates / nodes.size(), maxDuplicates, rows);
-    }
-
-    private static ExternalNode lean(ExternalNode node) throws Exception {
-        return node.env("JAVA_MIN_MEM", "64M").env("JAVA_MAX_MEM", "256M")
-            .configure("etc/org.p2pnet.core.cfg", "maxChannelsPerIp", "64");
     }
 
     /** Copies the origin sent of the last broadcast (p2p:broadcast's "sent to N peers"). */

@@ -60,9 +60,7 @@ public class ChurnIT {
     }
 
     private static ExternalNode lean(ExternalNode node) throws Exception {
-        return node.env("JAVA_MIN_MEM", "64M").env("JAVA_MAX_MEM", "256M")
-            // all on 127.0.0.1: the per-IP limit is meant for the real world
-            .configure("etc/org.p2pnet.core.cfg", "maxChannelsPerIp", "64")
+        return node.lean()
             // saved often, so that the kill finds a recent address book
             .configure("etc/org.p2pnet.routines.cfg", "AddressBookSave.interval", "5s");
     }

@@ -91,6 +91,15 @@ final class ExternalNode implements AutoCloseable {
         run(List.of("kill", "-CONT", String.valueOf(process.pid())), Duration.ofSeconds(10));
     }
 
+    /**
+     * Sized for many nodes on one small machine: heap 64–256 MiB, and {@code maxChannelsPerIp} 64
+     * (all nodes share 127.0.0.1; the per-IP limit is meant for the real world). Before {@link #start()}.
+     */
+    ExternalNode lean() throws IOException {
+        return env("JAVA_MIN_MEM", "64M").env("JAVA_MAX_MEM", "256M")
+            .configure("etc/org.p2pnet.core.cfg", "maxChannelsPerIp", "64");
+    }
+
     /** Sets {@code key = value} in a {@code .cfg} file under the node's home (e.g. {@code etc/org.p2pnet.core.cfg}); before {@link #start()}. */
     ExternalNode configure(String file, String key, String value) throws IOException {
         setCfg(file, key, value);

@@ -74,16 +74,10 @@ public class GenesisOutageIT {
         }
     }
 
-    private static ExternalNode lean(ExternalNode node) throws Exception {
-        return node.env("JAVA_MIN_MEM", "64M").env("JAVA_MAX_MEM", "256M")
-            // all on 127.0.0.1: the per-IP limit is meant for the real world
-            .configure("etc/org.p2pnet.core.cfg", "maxChannelsPerIp", "64");
-    }
-
     private ExternalNode node(String network, String url, String name) throws Exception {
-        ExternalNode node = lean(new ExternalNode(Path.of(System.getProperty("p2pnet.node.tgz")),
+        ExternalNode node = new ExternalNode(Path.of(System.getProperty("p2pnet.node.tgz")),
             Files.createTempDirectory("p2pnet-outage-" + name + "-"), P2pnetTestSupport.freePort(),
-            P2pnetTestSupport.freePort(), network))
+            P2pnetTestSupport.freePort(), network).lean()
             .configure(CLIENT_CFG, "urls", url)
             .configure(CLIENT_CFG, "announceIntervalSeconds", String.valueOf(ANNOUNCE_SECONDS))
             .configure(CLIENT_CFG, "requestTimeoutSeconds", String.valueOf(REQUEST_TIMEOUT_SECONDS))
@@ -111,9 +105,9 @@ public class GenesisOutageIT {
     private void scenario() throws Exception {
         String network = "outage-" + UUID.randomUUID().toString().substring(0, 8);
         int httpPort = P2pnetTestSupport.freePort();
-        ExternalNode genesis = lean(new ExternalNode(Path.of(System.getProperty("p2pnet.bootstrap.tgz")),
+        ExternalNode genesis = new ExternalNode(Path.of(System.getProperty("p2pnet.bootstrap.tgz")),
             Files.createTempDirectory("p2pnet-outage-genesis-"), P2pnetTestSupport.freePort(), P2pnetTestSupport.freePort(),
-            network))
+            network).lean()
             .configure("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort))
             // the shortest life allowed: renewals every announceIntervalSeconds (10 s < 30 / 2)
             .configure("etc/org.p2pnet.genesis.cfg", "registrationTtlSeconds", "30");
