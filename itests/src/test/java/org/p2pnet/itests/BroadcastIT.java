@@ -1,8 +1,6 @@
 package org.p2pnet.itests;
 
-import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +78,7 @@ public class BroadcastIT {
         StringBuilder report = new StringBuilder();
         Map<ExternalNode, JsonNode> before = stats(nodes);
         String first = broadcast(origin, "first over 20 nodes");
-        awaitDeliveredOnce(nodes, first);
+        BroadcastReach.awaitDeliveredOnce(BroadcastReach.byHome(nodes), first, SPREAD, pool);
         report.append(costs("one broadcast over " + NODES + " nodes", nodes, before, stats(nodes), origin, lastRecipients));
 
         List<ExternalNode> others = new ArrayList<>(nodes.subList(1, NODES));
@@ -96,7 +94,7 @@ public class BroadcastIT {
         awaitChannels(left, "the 15 left healed");
         before = stats(left);
         String second = broadcast(origin, "second over the 15 left");
-        awaitDeliveredOnce(left, second);
+        BroadcastReach.awaitDeliveredOnce(BroadcastReach.byHome(left), second, SPREAD, pool);
         report.append(costs("one broadcast over the " + left.size() + " left after " + KILLED + " were killed", left, before,
             stats(left), origin, lastRecipients));
         System.out.println(report);
@@ -174,51 +172,6 @@ public class BroadcastIT {
         lastRecipients = sent.find() ? Integer.parseInt(sent.group(1)) : 0;
         System.out.println("broadcast: " + out.trim());
         return m.group();
-    }
-
-    /** Waits until each node's log holds the broadcast; then checks it holds it exactly once. */
-    private void awaitDeliveredOnce(List<ExternalNode> nodes, String id) throws Exception {
-        Map<ExternalNode, Integer> counts = new HashMap<>();
-        try {
-            P2pnetTestSupport.waitFor("broadcast " + id.substring(0, 12) + " delivered on all " + nodes.size(), SPREAD,
-                () -> {
-                    counts.putAll(copies(nodes, id));
-                    return nodes.stream().allMatch(n -> counts.getOrDefault(n, 0) >= 1);
-                });
-        } catch (AssertionError notEverywhere) {
-            fail("broadcast " + id + " reached " + counts.values().stream().filter(c -> c > 0).count() + " of "
-                + nodes.size() + " nodes: " + counts.values());
-        }
-        for (ExternalNode node : nodes) {
-            assertEquals("delivered exactly once on " + node.home(), 1, counts.get(node).intValue());
-        }
-        System.out.println("broadcast " + id.substring(0, 12) + ": delivered exactly once on each of " + nodes.size()
-            + " nodes");
-    }
-
-    /** How many times each node's p2p:messages lists the broadcast. */
-    private Map<ExternalNode, Integer> copies(List<ExternalNode> nodes, String id) throws Exception {
-        Map<ExternalNode, Future<Integer>> futures = new HashMap<>();
-        for (ExternalNode node : nodes) {
-            futures.put(node, pool.submit(() -> {
-                int n = 0;
-                for (JsonNode m : NodeViews.json(node.exec("p2p:messages --json -n 1000"), '[', ']')) {
-                    if (m.path("broadcast").asBoolean() && id.equals(m.path("id").asText())) {
-                        n++;
-                    }
-                }
-                return n;
-            }));
-        }
-        Map<ExternalNode, Integer> result = new HashMap<>();
-        for (Map.Entry<ExternalNode, Future<Integer>> e : futures.entrySet()) {
-            try {
-                result.put(e.getKey(), e.getValue().get(90, TimeUnit.SECONDS));
-            } catch (Exception notNow) {
-                result.put(e.getKey(), 0);
-            }
-        }
-        return result;
     }
 
     private void awaitChannels(List<ExternalNode> nodes, String what) throws Exception {
