@@ -55,6 +55,7 @@ public class CustomHandlerDeployIT extends P2pnetTestSupport {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String EXAMPLE_BUNDLE = "org.p2pnet.examples.custom-handler";
     private static final String DEFAULT_MESSAGE_BUNDLE = "org.p2pnet.handler.message";
+    private static final String KEEPALIVE_BUNDLE = "org.p2pnet.handler.keepalive";
     private static final String KV = "KV";
     /** Set by itests/pom.xml (failsafe): the example's jar under its module's target/. */
     private static final String JAR_PROPERTY = "p2pnet.example.custom-handler.jar";
@@ -111,6 +112,10 @@ public class CustomHandlerDeployIT extends P2pnetTestSupport {
             // Before: MESSAGE is the default handler's; KV never had a handler, so the core drops it at once.
             waitFor("MESSAGE handled by " + DEFAULT_MESSAGE_BUNDLE, WAIT,
                 () -> DEFAULT_MESSAGE_BUNDLE.equals(handler(PacketTypes.MESSAGE).map(HandlerInfo::bundle).orElse("")));
+            // assertNothingAnswered needs a PONG: a PING that comes before the keepalive handler ever
+            // registered is dropped, not held (on CI the node once listened before that bundle was up)
+            waitFor("PING handled by " + KEEPALIVE_BUNDLE, WAIT,
+                () -> KEEPALIVE_BUNDLE.equals(handler(PacketTypes.PING).map(HandlerInfo::bundle).orElse("")));
             peer.send(KV, kv("get", "greeting", null));
             assertNothingAnswered(peer, "a KV packet before the example is deployed");
             waitFor("the KV packet dropped at once and counted", WAIT,

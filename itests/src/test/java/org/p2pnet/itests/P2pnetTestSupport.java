@@ -244,6 +244,15 @@ public abstract class P2pnetTestSupport {
 
     /** Waits until the condition holds, polling, or fails naming it. */
     public static void waitFor(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
+        waitFor(what, timeout, condition, () -> null);
+    }
+
+    /**
+     * Waits until the condition holds, polling, or fails naming it and, in the same line, what
+     * {@code detail} says at that moment (a report's one-line summary then shows why).
+     */
+    public static void waitFor(String what, Duration timeout, Callable<Boolean> condition,
+            Callable<String> detail) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {
@@ -257,7 +266,14 @@ public abstract class P2pnetTestSupport {
             }
             Thread.sleep(50);
         }
-        AssertionError failure = new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for: " + what);
+        String now;
+        try {
+            now = detail.call();
+        } catch (Exception e) {
+            now = "no detail: " + e;
+        }
+        AssertionError failure = new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for: " + what
+            + (now == null ? "" : " (" + now + ")"));
         if (last != null) {
             failure.initCause(last);
         }
