@@ -42,9 +42,7 @@ public class HandlerHotSwapIT extends P2pnetTestSupport {
 
     @Test
     public void handlersCommandShowsEachDefaultHandlerFromItsOwnBundle() throws Exception {
-        java.util.Set<String> bundles = java.util.Set.of("org.p2pnet.handler.identity", "org.p2pnet.handler.message",
-            "org.p2pnet.handler.disconnect", "org.p2pnet.handler.peergroup", "org.p2pnet.handler.task",
-            "org.p2pnet.handler.keepalive", "org.p2pnet.handler.data", "org.p2pnet.handler.broadcast");
+        java.util.Set<String> bundles = DEFAULT_HANDLER_BUNDLES;
         waitFor("the default handlers of " + bundles, Duration.ofSeconds(30), () -> network.handlers().stream()
             .map(h -> h.bundle()).collect(java.util.stream.Collectors.toSet()).containsAll(bundles));
         String json = shell("p2p:handlers --json");

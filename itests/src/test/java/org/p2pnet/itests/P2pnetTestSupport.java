@@ -39,13 +39,37 @@ public abstract class P2pnetTestSupport {
 
     /**
      * Before each test: the node's trust policy is in force. The core fails closed (refuses inbound
-     * peers) in the moment between the channel transport and the trust bundle starting.
+     * peers) in the moment between the channel transport and the trust bundle starting. Before the
+     * first test in a container, also every default packet handler is registered.
      */
     @org.junit.Before
     public void trustPolicyInForce() throws Exception {
         waitFor("the trust policy in force", Duration.ofSeconds(60), () -> withService(
                 org.p2pnet.api.PeerNetwork.class, network -> !network.trustSummary().failClosed(), false));
+        if (!defaultHandlersSeen) {
+            waitFor("the default packet handlers of " + DEFAULT_HANDLER_BUNDLES, Duration.ofSeconds(60),
+                () -> withService(org.p2pnet.api.PeerNetwork.class, network -> network.handlers().stream()
+                    .map(org.p2pnet.api.HandlerInfo::bundle).collect(java.util.stream.Collectors.toSet())
+                    .containsAll(DEFAULT_HANDLER_BUNDLES), false),
+                () -> withService(org.p2pnet.api.PeerNetwork.class, network -> "handlers now "
+                    + network.handlers(), "no PeerNetwork"));
+            defaultHandlersSeen = true;
+        }
     }
+
+    /** The bundles of the node distribution's default packet handlers. */
+    protected static final java.util.Set<String> DEFAULT_HANDLER_BUNDLES = java.util.Set.of(
+        "org.p2pnet.handler.identity", "org.p2pnet.handler.message", "org.p2pnet.handler.disconnect",
+        "org.p2pnet.handler.peergroup", "org.p2pnet.handler.task", "org.p2pnet.handler.keepalive",
+        "org.p2pnet.handler.data", "org.p2pnet.handler.broadcast");
+
+    /**
+     * Set once the default handlers were all registered in this container. The node listens before
+     * its feature has started every handler bundle, and a packet of a type that never had a handler
+     * (PING, DATA_CONTROL, NETWORK_TASK) is dropped at once, not held: so before a class's first test
+     * the node must have started. Only once per container: a test may stop a handler on purpose.
+     */
+    private static volatile boolean defaultHandlersSeen;
 
     @Configuration
     public Option[] config() {
