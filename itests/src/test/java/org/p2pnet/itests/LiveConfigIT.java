@@ -2,10 +2,12 @@ package org.p2pnet.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Dictionary;
@@ -90,6 +92,45 @@ public class LiveConfigIT extends P2pnetTestSupport {
             survivor.sendMessage("after-config", "still here");
             waitFor("survivor still exchanges packets", Duration.ofSeconds(10),
                 () -> network.channel(survivorId).get().stats().packetsIn() >= 2);
+        }
+    }
+
+    /**
+     * config:edit moves the node to a port another process holds: the node keeps its channels and
+     * its old listener (new peers still get in there), p2p:status says why it did not move and when it
+     * tries again, and it moves by itself once the port is free.
+     */
+    @Test
+    public void aMoveToAPortAnotherProcessHoldsKeepsTheOldListenerSaysWhyAndHappensOnceItIsFree() throws Exception {
+        waitFor("node listening", Duration.ofSeconds(30), () -> network.status().listening() != null);
+        int oldPort = network.status().listening().port();
+        Configuration config = configAdmin.getConfiguration("org.p2pnet.core", null);
+        int taken = freePort();
+        try (WirePeer survivor = new WirePeer()) {
+            survivor.handshake(oldPort, "itest");
+            PeerId survivorId = PeerId.parse(survivor.peerId());
+            waitFor("survivor registered", Duration.ofSeconds(10), () -> network.channel(survivorId).isPresent());
+            try (ServerSocket holder = new ServerSocket()) {
+                holder.bind(new InetSocketAddress(taken));
+                update(config, "port", String.valueOf(taken));
+                waitFor("p2p:status says why the node did not move", Duration.ofSeconds(10),
+                    () -> network.status().listenProblem() != null);
+                String problem = network.status().listenProblem();
+                assertTrue(problem, problem.contains(":" + taken) && problem.contains("still listening on")
+                    && problem.contains("next attempt at"));
+                assertEquals("still listening on the old port", oldPort, network.status().listening().port());
+                String status = shell("p2p:status");
+                assertTrue(status, status.contains(":" + oldPort + " (cannot move the listener"));
+                try (WirePeer late = new WirePeer()) {
+                    late.handshake(oldPort, "itest"); // new peers still get in on the old port
+                }
+            }
+            waitFor("moved to port " + taken + " once it is free", Duration.ofSeconds(45),
+                () -> network.status().listening().port() == taken && accepts(taken),
+                () -> "status: listening " + network.status().listening() + ", " + network.status().listenProblem());
+            assertNull(network.status().listenProblem());
+            waitFor("the old port released", Duration.ofSeconds(10), () -> !accepts(oldPort));
+            assertTrue("the channel opened before the move survived it", network.channel(survivorId).isPresent());
         }
     }
 

@@ -16,8 +16,10 @@ import java.util.Map;
  * @param packetsOut       packets sent on all channels
  * @param rejections       rejected inputs by reason (malformed frames, handshake failures, refusals …)
  * @param rejectedConfigurations configuration updates refused for an invalid value (the previous one stayed)
- * @param listenProblem    why the transport is not listening (e.g. its port is taken) and when it is
- *                         tried next; null while listening or without a transport (since 1.5)
+ * @param listenProblem    why the transport does not listen where configured (e.g. its port is taken)
+ *                         and when it is tried next; null once it does, or without a transport. With
+ *                         {@code listening} set as well, a move to new settings failed and the node
+ *                         still listens on its previous address (since 1.5)
  */
 public record NodeStatus(NodeIdentity identity, PeerAddress listening, boolean acceptInbound, String transport,
                          int inboundChannels, int outboundChannels, int knownPeers,

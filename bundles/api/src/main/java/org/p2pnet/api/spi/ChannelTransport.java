@@ -37,6 +37,18 @@ public interface ChannelTransport {
     InetSocketAddress reconfigure() throws IOException;
 
     /**
+     * The address the listener is bound to now. After a {@link #reconfigure} that failed, this says
+     * whether the transport kept its previous listener. The default says nothing (null), and the core
+     * then shows the node as not listening until a reconfiguration succeeds.
+     *
+     * @return the listener's address, or null when there is none (or the transport does not say)
+     * @since 1.3
+     */
+    default InetSocketAddress listening() {
+        return null;
+    }
+
+    /**
      * Dials a peer and performs the handshake. Completes when the host has accepted the
      * channel ({@link ChannelHost#identified}), or fails with a
      * {@link org.p2pnet.api.ChannelException} naming the reason.

@@ -4,7 +4,7 @@
  * Applications do not use this package; they use {@link org.p2pnet.api.PeerNetwork}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.p2pnet.api.spi;
 
 import org.osgi.annotation.bundle.Export;

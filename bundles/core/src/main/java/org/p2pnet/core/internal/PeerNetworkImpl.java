@@ -797,17 +797,68 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
                 open(b);
                 return;
             }
-            CoreSettings s = settings;
-            try {
-                InetSocketAddress address = b.transport().reconfigure();
-                b.listening(address);
-                LOG.info("Channel transport {} listens on {} now", b.name(), address);
-            } catch (IOException | RuntimeException e) {
-                b.listening(null);
-                LOG.error("Channel transport {} could not listen on {}: {}. Open channels are kept; inbound"
-                        + " channels are not accepted until port or bindAddress is fixed", b.name(), hostPort(s),
-                        e.getMessage());
+            // new settings: try them now, and from the first delay again should they fail
+            b.resetRetry();
+            move(b);
+        }
+    }
+
+    /**
+     * Under {@link #transportLock}: asks an open transport to take the current settings (to move its
+     * listener when port or bindAddress changed). A move that fails keeps the open channels, and the
+     * listener the transport kept, if any ({@link ChannelTransport#listening}); it is tried again
+     * after 1 s, 2 s, 4 s … up to every 30 s until it succeeds or the settings change, and
+     * meanwhile {@code p2p:status} says why.
+     */
+    private void move(TransportBinding b) {
+        CoreSettings s = settings;
+        try {
+            InetSocketAddress address = b.transport().reconfigure();
+            b.listening(address);
+            boolean retried = b.listenProblem() != null;
+            b.listenProblem(null);
+            b.resetRetry();
+            LOG.info("Channel transport {} listens on {} now{}", b.name(), address, retried ? " (at last)" : "");
+        } catch (IOException | RuntimeException e) {
+            InetSocketAddress kept = keptListener(b);
+            b.listening(kept);
+            long delay = b.nextRetryDelay(LISTEN_RETRY_FIRST_MILLIS, LISTEN_RETRY_MAX_MILLIS);
+            String was = b.listenProblem();
+            b.listenProblem(e.getMessage() + "; next attempt at "
+                    + Instant.now().plusMillis(delay).truncatedTo(ChronoUnit.SECONDS));
+            b.retry(schedule(() -> retryMove(b), delay, TimeUnit.MILLISECONDS));
+            if (was == null) {
+                LOG.error("Channel transport {} could not listen on {}: {}. Open channels are kept; {}. It tries"
+                        + " again after {} s, then less and less often (at most every {} s); if the port stays"
+                        + " taken, change port or bindAddress (config:edit {})", b.name(), hostPort(s),
+                        e.getMessage(), kept == null ? "inbound channels are not accepted until it listens"
+                                : "inbound channels are accepted on " + kept + " meanwhile",
+                        TimeUnit.MILLISECONDS.toSeconds(delay), TimeUnit.MILLISECONDS.toSeconds(LISTEN_RETRY_MAX_MILLIS),
+                        PID);
+            } else {
+                // logged once: later failures show in p2p:status
+                LOG.debug("Channel transport {} still cannot listen on {}: {}", b.name(), hostPort(s), e.getMessage());
             }
+        }
+    }
+
+    /** On the core executor: the scheduled attempt to move a listener whose move failed. */
+    private void retryMove(TransportBinding b) {
+        synchronized (transportLock) {
+            if (running && binding == b && !b.isDetached() && b.isOpened() && b.listenProblem() != null) {
+                move(b);
+            }
+        }
+    }
+
+    /** The listener a transport kept after a failed move; null when it has none or does not say. */
+    private static InetSocketAddress keptListener(TransportBinding b) {
+        try {
+            InetSocketAddress kept = b.transport().listening();
+            return kept == null || kept.getPort() == 0 ? null : kept;
+        } catch (RuntimeException e) {
+            LOG.debug("Channel transport {} cannot say where it listens", b.name(), e);
+            return null;
         }
     }
 
@@ -1254,7 +1305,7 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
         return new NodeStatus(identity(), listening, settings.acceptInbound(), b == null ? null : b.name(),
                 registry.count(ChannelDirection.INBOUND), registry.count(ChannelDirection.OUTBOUND),
                 knownPeers.size(), packetsIn.sum(), packetsOut.sum(), rejections.snapshot(),
-                rejectedConfigurations.sum(), listening != null || b == null ? null : b.listenProblem());
+                rejectedConfigurations.sum(), b == null ? null : b.listenProblem());
     }
 
     @Override

@@ -244,9 +244,58 @@ class ConfigurationTest extends NodeTestSupport {
         assertEquals(1024, node.host().settings().maxFrameSize());
     }
 
+    /**
+     * A move to a port another process holds: the channels and the old listener stay, p2p:status
+     * says why and when the node tries again, and the move happens once the port is free.
+     */
     @Test
-    void failedRebindKeepsChannelsAndReportsNotListening() {
+    void failedMoveKeepsChannelsAndTheOldListenerSaysWhyAndIsTriedAgain() {
         node = TestNode.start(dir);
+        PeerAddress before = node.network.status().listening();
+        RemotePeer peer = new RemotePeer();
+        FakeChannel channel = node.transport.inbound(FakeTransport.ephemeral("10.0.0.2"), peer.identity(7700));
+        node.transport.reconfigureFailure = new IOException("cannot move the listener from " + before + " to"
+                + " 0.0.0.0:7900: Address already in use; still listening on " + before);
+
+        node.network.modified(TestConfigs.config(dir, "port", 7900));
+
+        assertEquals(before, node.network.status().listening(), "the old listener is kept");
+        String problem = node.network.status().listenProblem();
+        assertTrue(problem.contains("Address already in use") && problem.contains("next attempt at"), problem);
+        assertTrue(channel.isOpen());
+        assertEquals("fake", node.network.status().transport());
+        Await.until("a second attempt to move", () -> node.transport.reconfigures.get() >= 2);
+
+        node.transport.reconfigureFailure = null; // the process holding 7900 went away
+        Await.until("listening on the new port", () -> node.network.status().listening().port() == 7900);
+        assertNull(node.network.status().listenProblem());
+        assertEquals(7900, node.network.identity().listenPort());
+        assertTrue(channel.isOpen());
+    }
+
+    @Test
+    void aMoveThatLostTheListenerReportsNotListeningWithTheReason() {
+        node = TestNode.start(dir);
+        node.transport.reconfigureFailureLosesListener = true;
+        node.transport.reconfigureFailure = new IOException("cannot move the listener: Address already in use;"
+                + " binding the old address again failed too: not listening");
+
+        node.network.modified(TestConfigs.config(dir, "port", 7901));
+
+        assertNull(node.network.status().listening());
+        assertEquals(0, node.network.identity().listenPort());
+        assertTrue(node.network.status().listenProblem().contains("binding the old address again failed too"));
+        node.transport.reconfigureFailure = null;
+        Await.until("listening again", () -> node.network.status().listening() != null);
+        assertEquals(7901, node.network.status().listening().port());
+        assertNull(node.network.status().listenProblem());
+    }
+
+    /** A transport that does not say where it listens (SPI 1.2) is taken as not listening after a failed move. */
+    @Test
+    void aTransportThatDoesNotSayWhereItListensCountsAsNotListeningAfterAFailedMove() {
+        node = TestNode.start(dir);
+        node.transport.saysWhereItListens = false;
         RemotePeer peer = new RemotePeer();
         FakeChannel channel = node.transport.inbound(FakeTransport.ephemeral("10.0.0.2"), peer.identity(7700));
         node.transport.reconfigureFailure = new IOException("Address already in use: 0.0.0.0:80");
@@ -255,8 +304,24 @@ class ConfigurationTest extends NodeTestSupport {
 
         assertNull(node.network.status().listening());
         assertEquals(0, node.network.identity().listenPort());
+        assertTrue(node.network.status().listenProblem().startsWith("Address already in use: 0.0.0.0:80"));
         assertTrue(channel.isOpen());
-        assertEquals("fake", node.network.status().transport());
+    }
+
+    /** Going back to the port it still listens on ends the attempts to move. */
+    @Test
+    void settingThePortBackAfterAFailedMoveEndsTheAttempts() {
+        node = TestNode.start(dir);
+        int port = node.network.status().listening().port();
+        node.transport.reconfigureFailure = new IOException("Address already in use: 0.0.0.0:7902");
+        node.network.modified(TestConfigs.config(dir, "port", 7902));
+        assertTrue(node.network.status().listenProblem() != null);
+
+        node.transport.reconfigureFailure = null;
+        node.network.modified(TestConfigs.config(dir, "port", port));
+
+        assertNull(node.network.status().listenProblem());
+        assertEquals(port, node.network.status().listening().port());
     }
 
     @Test

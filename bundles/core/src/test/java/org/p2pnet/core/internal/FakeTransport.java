@@ -30,6 +30,12 @@ final class FakeTransport implements ChannelTransport {
     volatile ChannelHost host;
     volatile IOException openFailure;
     volatile IOException reconfigureFailure;
+    /** Whether {@link #listening} says where the listener is (a transport of SPI 1.2 does not). */
+    volatile boolean saysWhereItListens = true;
+    /** Whether a failed reconfigure loses the listener (channel-tcp's rare case: the old address taken too). */
+    volatile boolean reconfigureFailureLosesListener;
+    /** The listener's address: set by open and by a reconfigure that succeeded. */
+    volatile InetSocketAddress listener;
     final AtomicInteger opens = new AtomicInteger();
     /** Calls of open, failed ones included. */
     final AtomicInteger openAttempts = new AtomicInteger();
@@ -65,16 +71,27 @@ final class FakeTransport implements ChannelTransport {
         }
         host = h;
         opens.incrementAndGet();
-        return new InetSocketAddress(h.settings().bindAddress(), h.settings().port());
+        listener = new InetSocketAddress(h.settings().bindAddress(), h.settings().port());
+        return listener;
     }
 
     @Override
     public InetSocketAddress reconfigure() throws IOException {
         reconfigures.incrementAndGet();
-        if (reconfigureFailure != null) {
-            throw reconfigureFailure;
+        IOException failure = reconfigureFailure;
+        if (failure != null) {
+            if (reconfigureFailureLosesListener) {
+                listener = null;
+            }
+            throw failure;
         }
-        return new InetSocketAddress(host.settings().bindAddress(), host.settings().port());
+        listener = new InetSocketAddress(host.settings().bindAddress(), host.settings().port());
+        return listener;
+    }
+
+    @Override
+    public InetSocketAddress listening() {
+        return saysWhereItListens ? listener : null;
     }
 
     @Override

@@ -72,7 +72,10 @@ public class StatusCommand extends ReportCommand<StatusCommand.Snapshot> {
                             long closedUntrusted, int inboundQueued) {
     }
 
-    /** JSON view of p2p:status; {@code listenProblem} says why {@code listening} is null (null otherwise). */
+    /**
+     * JSON view of p2p:status; {@code listenProblem} says why the node does not listen where configured
+     * (null once it does): with {@code listening} null it listens nowhere, otherwise still there.
+     */
     public record StatusJson(String peerId, String networkName, String listening, String listenProblem, String transport,
                              boolean acceptInbound, int inboundChannels, int outboundChannels, int knownPeers,
                              long packetsIn, long packetsOut, Map<DisconnectReason, Long> rejections,
@@ -90,6 +93,18 @@ public class StatusCommand extends ReportCommand<StatusCommand.Snapshot> {
                 data == null ? null : data.transfers());
     }
 
+    /**
+     * The listen address; or why there is none and when the node tries again; or, after a move to new
+     * settings failed, the address kept and why the move failed.
+     */
+    static String listeningText(NodeStatus status) {
+        if (status.listening() == null) {
+            return status.listenProblem() == null ? "not listening" : "not listening: " + status.listenProblem();
+        }
+        return status.listenProblem() == null ? status.listening().toString()
+                : status.listening() + " (" + status.listenProblem() + ")";
+    }
+
     @Override
     void printText(Snapshot snapshot) {
         NodeStatus status = snapshot.status();
@@ -97,8 +112,7 @@ public class StatusCommand extends ReportCommand<StatusCommand.Snapshot> {
         KeyValueList lines = new KeyValueList()
                 .add("Node id", status.identity().peerId())
                 .add("Network", status.identity().networkName())
-                .add("Listening", status.listening() != null ? status.listening()
-                        : status.listenProblem() == null ? "not listening" : "not listening: " + status.listenProblem())
+                .add("Listening", listeningText(status))
                 .add("Transport", status.transport() == null ? "none (no channel transport running)" : status.transport())
                 .add("Accept inbound", TextOutput.yesNo(status.acceptInbound()))
                 .add("Trust", trustText(trust))

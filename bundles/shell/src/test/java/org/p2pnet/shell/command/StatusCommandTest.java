@@ -140,6 +140,22 @@ class StatusCommandTest extends CommandTestSupport {
     }
 
     @Test
+    void saysWhereTheNodeStillListensAfterAFailedMoveAndWhy() throws Exception {
+        String problem = "cannot move the listener from 0.0.0.0:7700 to 0.0.0.0:7900: Address already in use;"
+            + " still listening on 0.0.0.0:7700; next attempt at 2026-11-22T02:10:01Z";
+        network.status = new NodeStatus(network.identity, new PeerAddress("0.0.0.0", 7700), true, "tcp", 0, 0, 0, 0, 0,
+            Map.of(), 0, problem);
+
+        String text = run(wired(new StatusCommand()));
+        printed.reset();
+        JsonNode json = runJson(wired(new StatusCommand()));
+
+        assertEquals("0.0.0.0:7700 (" + problem + ")", valueOf(text, "Listening"));
+        assertEquals("0.0.0.0:7700", json.get("listening").asText());
+        assertEquals(problem, json.get("listenProblem").asText());
+    }
+
+    @Test
     void jsonHasNullListeningWhenNotListening() throws Exception {
         network.status = new NodeStatus(network.identity, null, false, null, 0, 0, 0, 0, 0, Map.of(), 0);
 

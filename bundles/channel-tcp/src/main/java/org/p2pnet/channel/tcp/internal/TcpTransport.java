@@ -94,6 +94,13 @@ public final class TcpTransport implements ChannelTransport {
         }
     }
 
+    /** The listener's address now: after a failed move, the one it kept (null when it lost it). */
+    @Override
+    public InetSocketAddress listening() {
+        TcpEndpoint current = endpoint;
+        return current == null ? null : current.boundAddress();
+    }
+
     @Override
     public CompletionStage<TransportChannel> dial(PeerAddress address) {
         TcpEndpoint current = endpoint;

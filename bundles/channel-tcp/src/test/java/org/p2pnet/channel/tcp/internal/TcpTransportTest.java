@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -340,6 +341,7 @@ class TcpTransportTest {
 
         // still listening where it says, with the settings it had
         assertEquals(first, two.a().endpoint().boundAddress());
+        assertEquals(first, two.a().listening(), "what the core is told it kept");
         await(two.bDialsA());
         hostA.settings = FakeHost.settings(MAX_FRAME, port);
         assertEquals(first, two.a().reconfigure());
@@ -359,7 +361,10 @@ class TcpTransportTest {
             assertTrue(e.getMessage().endsWith("; still listening on 127.0.0.1:" + first.getPort()), e.getMessage());
         }
         assertEquals(first, two.a().endpoint().boundAddress());
+        assertEquals(first, two.a().listening(), "what the core is told it kept");
         await(two.bDialsA());
+        two.a().close();
+        assertNull(two.a().listening(), "a closed transport listens nowhere");
     }
 
     @Test
