@@ -745,42 +745,63 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
      * {@code p2p:status} says why the node is not listening.
      */
     private void open(TransportBinding b) {
-        CoreSettings s = settings;
         b.opening(true);
         try {
             InetSocketAddress address = b.transport().open(b);
             b.opened(address);
-            boolean retried = b.listenProblem() != null;
-            b.listenProblem(null);
-            b.resetRetry();
-            LOG.info("Channel transport {} listens on {}{}", b.name(), address, retried ? " (at last)" : "");
+            listens(b, address, "");
         } catch (IOException | RuntimeException e) {
-            long delay = b.nextRetryDelay(LISTEN_RETRY_FIRST_MILLIS, LISTEN_RETRY_MAX_MILLIS);
-            String problem = e.getMessage();
-            String was = b.listenProblem();
-            b.listenProblem(problem + "; next attempt at "
-                    + Instant.now().plusMillis(delay).truncatedTo(ChronoUnit.SECONDS));
-            b.retry(schedule(() -> retryOpen(b), delay, TimeUnit.MILLISECONDS));
-            if (was == null) {
-                LOG.error("Channel transport {} could not listen on {}: {}. The node has no channels until it does;"
-                        + " it tries again after {} s, then less and less often (at most every {} s). If the port"
-                        + " stays taken, change port or bindAddress (config:edit {})", b.name(), hostPort(s), problem,
-                        TimeUnit.MILLISECONDS.toSeconds(delay), TimeUnit.MILLISECONDS.toSeconds(LISTEN_RETRY_MAX_MILLIS),
-                        PID);
-            } else {
-                // logged once: later failures show in p2p:status
-                LOG.debug("Channel transport {} still cannot listen on {}: {}", b.name(), hostPort(s), problem);
-            }
+            cannotListen(b, e, "The node has no channels until it does");
         } finally {
             b.opening(false);
         }
     }
 
-    /** On the core executor: the scheduled attempt to open a transport that could not listen. */
-    private void retryOpen(TransportBinding b) {
+    /** Under {@link #transportLock}: the transport listens where configured; any attempts pending end. */
+    private void listens(TransportBinding b, InetSocketAddress address, String when) {
+        boolean retried = b.listenProblem() != null;
+        b.listenProblem(null);
+        b.resetRetry();
+        LOG.info("Channel transport {} listens on {}{}{}", b.name(), address, when, retried ? " (at last)" : "");
+    }
+
+    /**
+     * Under {@link #transportLock}: the transport does not listen where configured. Records why, with
+     * the time of the next attempt, and schedules it (1 s, 2 s, 4 s … at most every 30 s). The first
+     * failure in a row is logged at ERROR with its consequence; later ones at DEBUG, since
+     * {@code p2p:status} shows them.
+     */
+    private void cannotListen(TransportBinding b, Exception e, String consequence) {
+        long delay = b.nextRetryDelay(LISTEN_RETRY_FIRST_MILLIS, LISTEN_RETRY_MAX_MILLIS);
+        boolean first = b.listenProblem() == null;
+        b.listenProblem(e.getMessage() + "; next attempt at "
+                + Instant.now().plusMillis(delay).truncatedTo(ChronoUnit.SECONDS));
+        b.retry(schedule(() -> retryListen(b), delay, TimeUnit.MILLISECONDS));
+        String where = hostPort(settings);
+        if (first) {
+            LOG.error("Channel transport {} could not listen on {}: {}. {}; it tries again after {} s, then less and"
+                    + " less often (at most every {} s). If the port stays taken, change port or bindAddress"
+                    + " (config:edit {})", b.name(), where, e.getMessage(), consequence,
+                    TimeUnit.MILLISECONDS.toSeconds(delay), TimeUnit.MILLISECONDS.toSeconds(LISTEN_RETRY_MAX_MILLIS),
+                    PID);
+        } else {
+            LOG.debug("Channel transport {} still cannot listen on {}: {}", b.name(), where, e.getMessage());
+        }
+    }
+
+    /**
+     * On the core executor: the scheduled attempt to open a transport that could not listen, or to
+     * move the listener of an open one whose move failed.
+     */
+    private void retryListen(TransportBinding b) {
         synchronized (transportLock) {
-            if (running && binding == b && !b.isDetached() && !b.isOpened()) {
+            if (!running || binding != b || b.isDetached()) {
+                return;
+            }
+            if (!b.isOpened()) {
                 open(b);
+            } else if (b.listenProblem() != null) {
+                move(b);
             }
         }
     }
@@ -791,15 +812,13 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
             if (b == null || !running) {
                 return;
             }
-            if (!b.isOpened()) {
-                // new settings: try them now, and from the first delay again should they fail
-                b.resetRetry();
-                open(b);
-                return;
-            }
             // new settings: try them now, and from the first delay again should they fail
             b.resetRetry();
-            move(b);
+            if (b.isOpened()) {
+                move(b);
+            } else {
+                open(b);
+            }
         }
     }
 
@@ -811,43 +830,16 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
      * meanwhile {@code p2p:status} says why.
      */
     private void move(TransportBinding b) {
-        CoreSettings s = settings;
         try {
             InetSocketAddress address = b.transport().reconfigure();
             b.listening(address);
-            boolean retried = b.listenProblem() != null;
-            b.listenProblem(null);
-            b.resetRetry();
-            LOG.info("Channel transport {} listens on {} now{}", b.name(), address, retried ? " (at last)" : "");
+            listens(b, address, " now");
         } catch (IOException | RuntimeException e) {
             InetSocketAddress kept = keptListener(b);
             b.listening(kept);
-            long delay = b.nextRetryDelay(LISTEN_RETRY_FIRST_MILLIS, LISTEN_RETRY_MAX_MILLIS);
-            String was = b.listenProblem();
-            b.listenProblem(e.getMessage() + "; next attempt at "
-                    + Instant.now().plusMillis(delay).truncatedTo(ChronoUnit.SECONDS));
-            b.retry(schedule(() -> retryMove(b), delay, TimeUnit.MILLISECONDS));
-            if (was == null) {
-                LOG.error("Channel transport {} could not listen on {}: {}. Open channels are kept; {}. It tries"
-                        + " again after {} s, then less and less often (at most every {} s); if the port stays"
-                        + " taken, change port or bindAddress (config:edit {})", b.name(), hostPort(s),
-                        e.getMessage(), kept == null ? "inbound channels are not accepted until it listens"
-                                : "inbound channels are accepted on " + kept + " meanwhile",
-                        TimeUnit.MILLISECONDS.toSeconds(delay), TimeUnit.MILLISECONDS.toSeconds(LISTEN_RETRY_MAX_MILLIS),
-                        PID);
-            } else {
-                // logged once: later failures show in p2p:status
-                LOG.debug("Channel transport {} still cannot listen on {}: {}", b.name(), hostPort(s), e.getMessage());
-            }
-        }
-    }
-
-    /** On the core executor: the scheduled attempt to move a listener whose move failed. */
-    private void retryMove(TransportBinding b) {
-        synchronized (transportLock) {
-            if (running && binding == b && !b.isDetached() && b.isOpened() && b.listenProblem() != null) {
-                move(b);
-            }
+            cannotListen(b, e, "Open channels are kept; " + (kept == null
+                    ? "inbound channels are not accepted until it listens"
+                    : "inbound channels are accepted on " + kept + " meanwhile"));
         }
     }
 
