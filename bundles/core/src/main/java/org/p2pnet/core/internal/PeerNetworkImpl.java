@@ -733,9 +733,9 @@ public final class PeerNetworkImpl implements PeerNetwork, NodeSigner {
 
     // ---------------------------------------------------------------- transport life
 
-    /** First wait before the transport is opened again after it could not listen (doubling each time). */
+    /** First wait before opening the transport or moving its listener again after it failed (doubling each time). */
     static final long LISTEN_RETRY_FIRST_MILLIS = 1_000;
-    /** Longest wait between attempts to open the transport. */
+    /** Longest wait between attempts to open the transport or move its listener. */
     static final long LISTEN_RETRY_MAX_MILLIS = 30_000;
 
     /**

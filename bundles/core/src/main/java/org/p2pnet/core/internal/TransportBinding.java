@@ -32,9 +32,12 @@ final class TransportBinding implements ChannelHost {
     /** True while {@code open} runs: inbound connections may already arrive. */
     private volatile boolean opening;
     private volatile boolean detached;
-    /** Why {@code open} failed last (null once it succeeded), with when it is tried again. */
+    /**
+     * Why the transport does not listen where configured (its open or move failed), with when it is
+     * tried again; null once it does.
+     */
     private volatile String listenProblem;
-    /** The next attempt to open after a failure; under the core's transport lock. */
+    /** The next attempt to open or move after a failure; under the core's transport lock. */
     private Future<?> retry;
     /** Delay before the next attempt after a failure (doubles up to the core's maximum). */
     private long retryDelayMillis;
@@ -103,14 +106,14 @@ final class TransportBinding implements ChannelHost {
         listenProblem = problem;
     }
 
-    /** Under the transport lock: the delay before trying {@code open} again, doubled for the time after. */
+    /** Under the transport lock: the delay before the next attempt, doubled for the time after. */
     long nextRetryDelay(long firstMillis, long maxMillis) {
         long delay = retryDelayMillis == 0 ? firstMillis : retryDelayMillis;
         retryDelayMillis = Math.min(maxMillis, delay * 2);
         return delay;
     }
 
-    /** Under the transport lock: the pending attempt to open again (replacing any earlier one). */
+    /** Under the transport lock: the pending attempt to open or move again (replacing any earlier one). */
     void retry(Future<?> next) {
         cancelRetry();
         retry = next;

@@ -97,7 +97,7 @@ public class StatusCommand extends ReportCommand<StatusCommand.Snapshot> {
      * The listen address; or why there is none and when the node tries again; or, after a move to new
      * settings failed, the address kept and why the move failed.
      */
-    static String listeningText(NodeStatus status) {
+    private static String listeningText(NodeStatus status) {
         if (status.listening() == null) {
             return status.listenProblem() == null ? "not listening" : "not listening: " + status.listenProblem();
         }
